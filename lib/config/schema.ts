@@ -1,0 +1,355 @@
+import { z } from 'zod';
+import { durationSeconds } from './duration';
+import { checkCadence, checkTimeZone } from '../cadence/validate';
+
+/** FIS refuses experiments longer than 12 hours; so do we. */
+export const FIS_MAX_DURATION_SECONDS = 12 * 3600;
+
+const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const SELECTION_PATTERN = /^(ALL|COUNT\((\d+)\)|PERCENT\((\d+)\))$/;
+const HHMM_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+const STATISTIC_PATTERN = /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?|p100|tm\d{1,2}|IQM)$/;
+
+/**
+ * An ISO 8601 duration (`PT6M`), kept as written in the parsed config; `durationSeconds()` converts it.
+ * @param min the smallest allowed value in seconds
+ */
+function isoDuration(what: string, min = 1, max?: number) {
+  return z.string().superRefine((text, ctx) => {
+    const seconds = durationSeconds(text);
+    if (seconds === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} must be an ISO 8601 duration such as PT30S, PT6M or PT1H (got "${text}")`,
+      });
+      return;
+    }
+    if (seconds < min) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be at least ${min} s (got "${text}")` });
+    }
+    if (max !== undefined && seconds > max) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be at most ${max} s (got "${text}")` });
+    }
+  });
+}
+
+const resourceName = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, `${what} must not be empty`)
+    .max(255, `${what} is longer than 255 characters`);
+
+/** A CloudWatch alarm that must be `OK`. */
+export const alarmProbeSchema = z.strictObject({
+  alarm: z.strictObject({
+    name: resourceName('alarm.name'),
+    /** Treat INSUFFICIENT_DATA as steady (e.g. a low-traffic metric). @default false */
+    allowInsufficientData: z.boolean().default(false),
+  }),
+});
+
+/** An HTTP(S) URL that must answer with the expected status (and optional body match) in time. */
+export const httpProbeSchema = z.strictObject({
+  http: z.strictObject({
+    url: z.url({
+      protocol: /^https?$/,
+      error: (issue) => `http.url must be an http:// or https:// URL (got ${JSON.stringify(issue.input)})`,
+    }),
+    method: z.enum(['GET', 'HEAD']).default('GET'),
+    status: z.number().int().min(100).max(599).default(200),
+    timeout: isoDuration('http.timeout', 1, 60).default('PT3S'),
+    /** A regular expression the response body must match. */
+    bodyMatch: z
+      .string()
+      .refine(
+        (pattern) => {
+          try {
+            new RegExp(pattern);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        {
+          error: (issue) =>
+            `http.bodyMatch must be a valid regular expression (got ${JSON.stringify(issue.input)})`,
+        },
+      )
+      .optional(),
+  }),
+});
+
+/** An Auto Scaling group with at least `minInService` instances `InService`. */
+export const asgCapacityProbeSchema = z.strictObject({
+  asgCapacity: z.strictObject({
+    name: resourceName('asgCapacity.name'),
+    minInService: z.number().int().min(0),
+  }),
+});
+
+/** A CloudWatch metric statistic over a window that must stay within bounds. */
+export const metricProbeSchema = z.strictObject({
+  metric: z
+    .strictObject({
+      namespace: resourceName('metric.namespace'),
+      name: resourceName('metric.name'),
+      dimensions: z.record(z.string(), z.string()).default({}),
+      statistic: z
+        .string()
+        .regex(
+          STATISTIC_PATTERN,
+          'metric.statistic must be Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p99',
+        ),
+      period: isoDuration('metric.period', 1).default('PT1M'),
+      /** How far back to look. @default PT5M */
+      window: isoDuration('metric.window', 60).default('PT5M'),
+      min: z.number().optional(),
+      max: z.number().optional(),
+    })
+    .refine((m) => m.min !== undefined || m.max !== undefined, {
+      error: 'metric needs at least one bound: min or max',
+    })
+    .refine((m) => m.min === undefined || m.max === undefined || m.min <= m.max, {
+      error: 'metric.min must not be greater than metric.max',
+    }),
+});
+
+/** One steady-state probe: exactly one of alarm, http, asgCapacity, metric. */
+export const probeSchema = z.union(
+  [alarmProbeSchema, httpProbeSchema, asgCapacityProbeSchema, metricProbeSchema],
+  {
+    error: 'a probe must be exactly one of: alarm, http, asgCapacity, metric (each with its own fields)',
+  },
+);
+
+const selectionSchema = z
+  .string()
+  .default('ALL')
+  .superRefine((text, ctx) => {
+    const match = SELECTION_PATTERN.exec(text);
+    const count = match?.[2] !== undefined ? Number(match[2]) : undefined;
+    const percent = match?.[3] !== undefined ? Number(match[3]) : undefined;
+    if (!match || count === 0 || (percent !== undefined && (percent < 1 || percent > 100))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `selection must be ALL, COUNT(n) with n >= 1 or PERCENT(p) with p 1-100 (got "${text}")`,
+      });
+    }
+  });
+
+/** The blast radius: EC2 instances by tags, then a selection mode. */
+export const targetsSchema = z.strictObject({
+  tags: z
+    .record(z.string().min(1), z.string())
+    .refine((tags) => Object.keys(tags).length > 0, {
+      error: 'targets.tags needs at least one tag, so a fault never hits a whole fleet by accident',
+    })
+    .refine((tags) => Object.keys(tags).length <= 50, { error: 'targets.tags allows at most 50 tags' }),
+  selection: selectionSchema,
+});
+
+/** CPU stress through `AWSFIS-Run-CPU-Stress`, via a FIS experiment template or SSM Run Command. */
+export const cpuStressSchema = z.strictObject({
+  loadPercent: z.number().int().min(1).max(100).default(80),
+  /** Number of cores to stress; 0 = all. */
+  cores: z.number().int().min(0).default(0),
+  duration: isoDuration('cpuStress.duration', 1, FIS_MAX_DURATION_SECONDS).default('PT6M'),
+  targets: targetsSchema,
+  via: z.enum(['fis', 'ssm']).default('fis'),
+  /** Let the document install stress-ng when missing. @default true */
+  installDependencies: z.boolean().default(true),
+});
+
+/** An existing FIS experiment template JSON file to import into the stack. */
+export const fisTemplateFileSchema = z.strictObject({
+  file: z.string().min(1, 'fisTemplate.file must name a JSON file'),
+  /** The role FIS assumes; by default the stack creates one. */
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'fisTemplate.roleArn must be an IAM role ARN')
+    .optional(),
+});
+
+/** The fault: exactly one of `cpuStress`, `fisTemplate`, `fisTemplateId`. */
+export const faultSchema = z
+  .strictObject({
+    cpuStress: cpuStressSchema.optional(),
+    fisTemplate: fisTemplateFileSchema.optional(),
+    fisTemplateId: z
+      .string()
+      .regex(
+        /^EXT[A-Za-z0-9]{6,}$/,
+        'fisTemplateId must be a FIS experiment template id such as EXT1a2b3c4d5e6f7',
+      )
+      .optional(),
+    /**
+     * For `fisTemplate` / `fisTemplateId`: how long the experiment may run before the workflow stops it.
+     * @default the template's longest action duration, else maxFaultDuration
+     */
+    duration: isoDuration('fault.duration', 1, FIS_MAX_DURATION_SECONDS).optional(),
+  })
+  .superRefine((fault, ctx) => {
+    const kinds = (['cpuStress', 'fisTemplate', 'fisTemplateId'] as const).filter(
+      (k) => fault[k] !== undefined,
+    );
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `fault must have exactly one of cpuStress, fisTemplate, fisTemplateId (got ${kinds.length ? kinds.join(' and ') : 'none'})`,
+      });
+    }
+    if (fault.cpuStress && fault.duration !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['duration'],
+        message: 'fault.duration is for fisTemplate/fisTemplateId; set cpuStress.duration instead',
+      });
+    }
+  });
+
+/** A stop condition: a CloudWatch alarm that aborts the fault when it enters ALARM. */
+export const stopConditionSchema = z.strictObject({ alarm: resourceName('stopConditions[].alarm') });
+
+/** One experiment, modelled on the experiment card and Chaos Toolkit's steady-state hypothesis. */
+export const experimentSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      NAME_PATTERN,
+      'name must be lower-case letters, digits and dashes (e.g. web-cpu-80), at most 64 characters',
+    ),
+  description: z.string().max(1024).optional(),
+  application: z.string().min(1, 'application must name the system under test').max(128),
+  hypothesis: z.string().min(10, 'hypothesis must be a sentence (at least 10 characters)').max(1024),
+  expectedImpact: z.enum(['none', 'degraded', 'outage']).default('none'),
+  /** The cadence group this experiment runs in. @default "default" (the top-level cadence) */
+  cadence: z
+    .string()
+    .regex(NAME_PATTERN, 'cadence must name a cadence group (lower-case, digits, dashes)')
+    .optional(),
+  /** A disabled experiment is deployed but never scheduled. @default true */
+  enabled: z.boolean().default(true),
+  steadyState: z.array(probeSchema).min(1, 'steadyState needs at least one probe'),
+  fault: faultSchema,
+  stopConditions: z
+    .array(stopConditionSchema)
+    .min(1, 'stopConditions needs at least one alarm: a fault with no abort condition is never allowed')
+    .max(5, 'stopConditions allows at most 5 alarms (FIS limit)'),
+  recovery: z
+    .strictObject({
+      window: isoDuration('recovery.window', 0, 6 * 3600).default('PT5M'),
+      /** How long to wait between re-checks of the steady state. @default PT30S */
+      interval: isoDuration('recovery.interval', 5, 600).default('PT30S'),
+      expect: z.array(probeSchema).default([]),
+    })
+    .prefault({}),
+});
+
+const allowedHoursSchema = z
+  .strictObject({
+    days: z
+      .array(z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']))
+      .min(1, 'allowedHours.days needs at least one day')
+      .default(['MON', 'TUE', 'WED', 'THU', 'FRI']),
+    start: z.string().regex(HHMM_PATTERN, 'allowedHours.start must be HH:MM (24 h)').default('09:00'),
+    end: z.string().regex(HHMM_PATTERN, 'allowedHours.end must be HH:MM (24 h)').default('16:00'),
+  })
+  .refine((h) => h.start < h.end, { error: 'allowedHours.start must be before allowedHours.end' });
+
+/** When runs happen: an EventBridge Scheduler expression in an IANA time zone. */
+export const cadenceSchema = z
+  .strictObject({
+    expression: z.string().default('cron(0 10 ? * TUE#1 *)'),
+    timeZone: z.string().default('UTC'),
+    /** `false` deploys the schedule disabled. @default true */
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((cadence, ctx) => {
+    const tzProblem = checkTimeZone(cadence.timeZone);
+    if (tzProblem) ctx.addIssue({ code: 'custom', path: ['timeZone'], message: tzProblem });
+    const cronProblem = checkCadence(cadence.expression);
+    if (cronProblem) ctx.addIssue({ code: 'custom', path: ['expression'], message: cronProblem });
+  });
+
+/** The whole `chaos-cadence.config.yaml`. */
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    notifications: z
+      .strictObject({
+        emails: z
+          .array(z.email({ error: (i) => `not a valid email address: ${JSON.stringify(i.input)}` }))
+          .default([]),
+      })
+      .prefault({}),
+    cadence: cadenceSchema.prefault({}),
+    /** Extra cadence groups, each its own schedule; experiments name one with `cadence:`. */
+    cadences: z.record(z.string().regex(NAME_PATTERN), cadenceSchema).default({}),
+    /** Allow cadences that fire more often than weekly. @default false */
+    allowFrequentRuns: z.boolean().default(false),
+    pollInterval: isoDuration('pollInterval', 5, 300).default('PT15S'),
+    maxFaultDuration: isoDuration('maxFaultDuration', 60, FIS_MAX_DURATION_SECONDS).default('PT1H'),
+    guardRails: z
+      .strictObject({
+        /** SSM parameter holding the kill switch (`off`/`on`). @default /chaos-cadence/<stack>/kill-switch */
+        killSwitchParameter: z
+          .string()
+          .regex(/^\/[\w./-]+$/, 'killSwitchParameter must be an SSM parameter path')
+          .optional(),
+        /** SSM Change Calendar name; runs only while it is OPEN. */
+        changeCalendar: z.string().min(1).optional(),
+        allowedHours: allowedHoursSchema.prefault({}),
+      })
+      .prefault({}),
+    /** Ask FIS for its own PDF experiment report in the results bucket. @default false */
+    fisReports: z.boolean().default(false),
+    experiments: z.array(experimentSchema).min(1, 'experiments needs at least one experiment'),
+  })
+  .superRefine((config, ctx) => {
+    const maxFault = durationSeconds(config.maxFaultDuration) ?? 3600;
+    const seen = new Map<string, number>();
+    config.experiments.forEach((experiment, index) => {
+      const previous = seen.get(experiment.name);
+      if (previous !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['experiments', index, 'name'],
+          message: `name "${experiment.name}" is already used by experiments[${previous}]; names must be unique`,
+        });
+      }
+      seen.set(experiment.name, index);
+      const stress = experiment.fault.cpuStress;
+      const faultSeconds = durationSeconds(stress?.duration ?? experiment.fault.duration ?? 'PT0S') ?? 0;
+      if (faultSeconds > maxFault) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['experiments', index, 'fault', ...(stress ? ['cpuStress'] : []), 'duration'],
+          message: `fault duration ${stress?.duration ?? experiment.fault.duration} is longer than maxFaultDuration ${config.maxFaultDuration}; shorten it or raise maxFaultDuration (at most PT12H)`,
+        });
+      }
+      if (
+        experiment.cadence &&
+        experiment.cadence !== 'default' &&
+        !(experiment.cadence in config.cadences)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['experiments', index, 'cadence'],
+          message: `cadence "${experiment.cadence}" is not defined; add it under cadences: or remove the key to use the default cadence`,
+        });
+      }
+    });
+  });
+
+/** The config as written (before defaults). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The config after validation, with every default filled in. */
+export type Config = z.output<typeof configSchema>;
+/** One experiment after validation. */
+export type ExperimentConfig = Config['experiments'][number];
+/** One probe after validation. */
+export type ProbeConfig = z.output<typeof probeSchema>;
+/** A cadence after validation. */
+export type CadenceConfig = z.output<typeof cadenceSchema>;
+/** CPU stress after validation. */
+export type CpuStressConfig = z.output<typeof cpuStressSchema>;

@@ -1,0 +1,2 @@
+// Registers the aws-sdk-client-mock matchers (toHaveReceivedCommandWith, ...).
+import 'aws-sdk-client-mock-jest';
