@@ -326,3 +326,18 @@ export interface RunJournal {
   readonly guardRails?: Omit<GuardRailsResult, 'experiments'>;
   readonly experiments: readonly ExperimentResult[];
 }
+
+/** What the PublishResults state receives: the run, the guard-rail decision and every result. */
+export interface PublishInput {
+  readonly run: RunContext;
+  readonly guardRails?: Omit<GuardRailsResult, 'experiments'>;
+  readonly results: readonly ExperimentResult[];
+}
+
+/** What PublishResults returns (also the execution's output, with the results). */
+export interface PublishOutput extends PublishStatus {
+  /** `runs/<yyyy>/<mm>/<run id>.json` */
+  readonly journalKey: string;
+  /** `reports/<run id>.html` */
+  readonly reportKey: string;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds } from './duration';
+import { cadenceProblems } from '../cadence/config-rules';
 import { checkCadence, checkTimeZone } from '../cadence/validate';
 
 /** FIS refuses experiments longer than 12 hours; so do we. */
@@ -306,6 +307,13 @@ export const configSchema = z
     experiments: z.array(experimentSchema).min(1, 'experiments needs at least one experiment'),
   })
   .superRefine((config, ctx) => {
+    for (const problem of cadenceProblems(config)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: problem.path ? problem.path.split(/\.|(?=\[)/).map(pathKey) : [],
+        message: problem.message,
+      });
+    }
     const maxFault = durationSeconds(config.maxFaultDuration) ?? 3600;
     const seen = new Map<string, number>();
     config.experiments.forEach((experiment, index) => {
@@ -340,6 +348,11 @@ export const configSchema = z
       }
     });
   });
+
+function pathKey(part: string): string | number {
+  const index = /^\[(\d+)\]$/.exec(part);
+  return index ? Number(index[1]) : part;
+}
 
 /** The config as written (before defaults). */
 export type ConfigInput = z.input<typeof configSchema>;
