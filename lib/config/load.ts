@@ -84,7 +84,13 @@ export function parseYamlOrJson(text: string, file: string): unknown {
       })),
     );
   }
-  return document.toJS() as unknown;
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    // e.g. an alias without its anchor, or an alias bomb: still the user's file, not our bug.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${firstLine(reason)}` }], { cause: error });
+  }
 }
 
 /** Validates already-parsed data. @throws ConfigError listing every problem */
@@ -98,10 +104,39 @@ export function validateConfig(data: unknown, file = 'config'): Config {
 export function toProblems(error: z.ZodError, data: unknown): ConfigProblem[] {
   return error.issues.map((issue) => {
     const found = valueAt(data, issue.path);
-    const mentionsValue = /\(got /.test(issue.message) || issue.code === 'custom';
+    const message = friendlyMessage(issue);
+    const mentionsValue =
+      /\(got /.test(message) || issue.code === 'custom' || issue.code === 'unrecognized_keys';
     const suffix = mentionsValue ? '' : ` (found ${describe(found)})`;
-    return { path: formatPath(issue.path), message: `${issue.message}${suffix}` };
+    return { path: formatPath(issue.path), message: `${message}${suffix}` };
   });
+}
+
+/** Zod's default wording is terse; say what is allowed in the words of the config. */
+function friendlyMessage(issue: z.core.$ZodIssue): string {
+  const isZodDefault = /^(Invalid|Too big|Too small|Unrecognized key)/.test(issue.message);
+  if (!isZodDefault) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined)
+        return `is required (${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`})`;
+      return `must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+    case 'too_big':
+      if (issue.origin === 'array') return `allows at most ${String(issue.maximum)} items`;
+      if (issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters`;
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}`;
+    case 'too_small':
+      if (issue.origin === 'array')
+        return `needs at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return `must be at least ${String(issue.minimum)} characters`;
+      return `must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}`;
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling (README.md, "Configuration", lists every key)`;
+    default:
+      return issue.message;
+  }
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -9,7 +9,12 @@ describe('loadConfig', () => {
 
     const [experiment] = config.experiments;
     expect(experiment?.name).toBe('web-cpu-80');
-    expect(experiment?.fault.cpuStress).toMatchObject({ loadPercent: 80, cores: 0, duration: 'PT6M', via: 'fis' });
+    expect(experiment?.fault.cpuStress).toMatchObject({
+      loadPercent: 80,
+      cores: 0,
+      duration: 'PT6M',
+      via: 'fis',
+    });
     expect(config.pollInterval).toBe('PT15S');
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });
