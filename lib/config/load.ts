@@ -89,7 +89,9 @@ export function parseYamlOrJson(text: string, file: string): unknown {
   } catch (error) {
     // e.g. an alias without its anchor, or an alias bomb: still the user's file, not our bug.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${firstLine(reason)}` }], { cause: error });
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${firstLine(reason)}` }], {
+      cause: error,
+    });
   }
 }
 
@@ -106,7 +108,10 @@ export function toProblems(error: z.ZodError, data: unknown): ConfigProblem[] {
     const found = valueAt(data, issue.path);
     const message = friendlyMessage(issue);
     const mentionsValue =
-      /\(got /.test(message) || issue.code === 'custom' || issue.code === 'unrecognized_keys';
+      /\(got /.test(message) ||
+      found === undefined ||
+      issue.code === 'custom' ||
+      issue.code === 'unrecognized_keys';
     const suffix = mentionsValue ? '' : ` (found ${describe(found)})`;
     return { path: formatPath(issue.path), message: `${message}${suffix}` };
   });
@@ -137,6 +142,16 @@ function friendlyMessage(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+function typeName(expected: string): string {
+  const names: Record<string, string> = {
+    int: 'a whole number',
+    array: 'a list',
+    object: 'a mapping',
+    string: 'a string',
+  };
+  return names[expected] ?? `a ${expected}`;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
