@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+const cdk = join(root, 'node_modules', '.bin', 'cdk');
+
+/** The environment of a user with no AWS credentials and no network configuration. */
+function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const key of Object.keys(env)) if (key.startsWith('AWS_')) delete env[key];
+  return { ...env, AWS_EC2_METADATA_DISABLED: 'true' };
+}
+
+describe('cdk synth', () => {
+  it('writes cdk.out/ChaosCadence.template.json offline, bundling Lambdas with local esbuild', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cc-synth-'));
+
+    await run(cdk, ['synth', '--quiet', '--output', out], { cwd: root, env: offlineEnv(), timeout: 90_000 });
+
+    const template = JSON.parse(readFileSync(join(out, 'ChaosCadence.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
+    expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('fails with the config problems and exit code 2, not a stack trace, when the config is bad', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-bad-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'experiments:\n  - name: Bad_Name\n');
+
+    const failure = await run('npx', ['tsx', 'bin/chaos-cadence.ts'], {
+      cwd: root,
+      env: offlineEnv({ CHAOS_CADENCE_CONFIG: file, CDK_OUTDIR: join(dir, 'out') }),
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toContain(`${file}: experiments[0].name: name must be lower-case`);
+    expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
