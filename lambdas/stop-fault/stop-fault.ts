@@ -1,0 +1,169 @@
+import { ListExperimentsCommand, StopExperimentCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
+import { CancelCommandCommand } from '@aws-sdk/client-ssm';
+import type { Runtime } from '../shared/aws';
+import { awsCall, awsErrorName } from '../shared/errors';
+import type {
+  ExperimentPlan,
+  FaultRef,
+  FaultState,
+  RunContext,
+  StopReason,
+  StopResult,
+} from '../shared/types';
+import { observeFault, TERMINAL_FAULT_STATES } from '../poll-stop-conditions/poll-stop-conditions';
+import { sleep } from '../poll-stop-conditions/sleep';
+import {
+  EXPERIMENT_TAG,
+  faultComment,
+  findRunCommands,
+  RUN_ID_TAG,
+  toFaultState,
+} from '../start-fault/start-fault';
+
+/** How often and how long StopFault re-reads the fault's state to confirm the stop. */
+export const CONFIRM_INTERVAL_SECONDS = 5;
+/** At most this many confirmation reads (about a minute). */
+export const CONFIRM_ATTEMPTS = 12;
+
+/** StopFault's input. `fault` is `null` when StartFault failed: the fault is then found by run id. */
+export interface StopFaultInput {
+  readonly run: RunContext;
+  readonly plan: ExperimentPlan;
+  readonly fault: FaultRef | null;
+  readonly reason: StopReason;
+}
+
+const NOT_FOUND = new Set(['ResourceNotFoundException', 'InvalidCommandId', 'InvalidInstanceId']);
+const isTerminal = (state: FaultState): boolean => TERMINAL_FAULT_STATES.includes(state);
+
+/** Asks the service to stop one fault; "already ended / not found" counts as done. */
+async function requestStop(fault: FaultRef, runtime: Runtime): Promise<void> {
+  try {
+    if (fault.kind === 'fis') {
+      await awsCall('fis:StopExperiment', () =>
+        runtime.clients.fis.send(new StopExperimentCommand({ id: fault.id })),
+      );
+    } else {
+      await awsCall('ssm:CancelCommand', () =>
+        runtime.clients.ssm.send(new CancelCommandCommand({ CommandId: fault.id })),
+      );
+    }
+  } catch (error) {
+    const name = awsErrorName(error);
+    // FIS answers ConflictException / ValidationException for an experiment that already ended.
+    if (name && (NOT_FOUND.has(name) || name === 'ConflictException' || name === 'ValidationException'))
+      return;
+    throw error;
+  }
+}
+
+/** Stops one known fault idempotently and re-reads its state until it has ended (about a minute). */
+export async function stopKnownFault(
+  fault: FaultRef,
+  runtime: Runtime,
+): Promise<{ state: FaultState; alreadyEnded: boolean }> {
+  if (fault.state === 'dry-run') return { state: 'dry-run', alreadyEnded: true };
+  const before = await observeFault(fault, runtime);
+  if (isTerminal(before.state)) return { state: before.state, alreadyEnded: true };
+  await requestStop(fault, runtime);
+  let state: FaultState = 'stopping';
+  for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
+    state = (await observeFault(fault, runtime)).state;
+    if (isTerminal(state)) break;
+    await sleep(CONFIRM_INTERVAL_SECONDS);
+  }
+  return { state, alreadyEnded: false };
+}
+
+/** Every FIS experiment tagged with the run id (and, when given, the experiment name). */
+export async function findRunExperiments(
+  runId: string,
+  experimentName: string | undefined,
+  runtime: Runtime,
+): Promise<ExperimentSummary[]> {
+  const found: ExperimentSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await awsCall('fis:ListExperiments', () =>
+      runtime.clients.fis.send(
+        new ListExperimentsCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+      ),
+    );
+    for (const experiment of answer.experiments ?? []) {
+      const tags = experiment.tags ?? {};
+      if (
+        tags[RUN_ID_TAG] === runId &&
+        (experimentName === undefined || tags[EXPERIMENT_TAG] === experimentName)
+      ) {
+        found.push(experiment);
+      }
+    }
+    nextToken = answer.nextToken;
+  } while (nextToken);
+  return found;
+}
+
+/** The faults a run may have started for one plan, found by run id (FIS tags, SSM comment). */
+async function findFaults(run: RunContext, plan: ExperimentPlan, runtime: Runtime): Promise<FaultRef[]> {
+  if (plan.fault.kind === 'fis') {
+    const experiments = await findRunExperiments(run.runId, plan.name, runtime);
+    return experiments
+      .filter((e): e is ExperimentSummary & { id: string } => typeof e.id === 'string')
+      .map((e) => ({
+        kind: 'fis' as const,
+        id: e.id,
+        startedAt: (e.creationTime ?? runtime.now()).toISOString(),
+        state: toFaultState(e.state?.status),
+        dryRun: run.dryRun,
+      }));
+  }
+  const comment = faultComment(run.runId, plan.name);
+  const commands = await findRunCommands(
+    plan.fault.documentName,
+    run.startedAt,
+    (c) => c === comment,
+    runtime,
+  );
+  return commands.map((c) => ({
+    kind: 'ssm' as const,
+    id: c.id,
+    startedAt: (c.requestedAt ?? runtime.now()).toISOString(),
+    state: 'running' as const,
+    targets: c.targets,
+    dryRun: false,
+  }));
+}
+
+/** Orders states by how "ended" they are, to report the least-ended one of several faults. */
+const ENDEDNESS: readonly FaultState[] = [
+  'pending',
+  'initiating',
+  'running',
+  'stopping',
+  'failed',
+  'cancelled',
+  'completed',
+  'stopped',
+  'dry-run',
+];
+
+/**
+ * Stops the fault (FIS StopExperiment or SSM CancelCommand) and confirms it ended. Idempotent:
+ * stopping an ended fault is success (`alreadyEnded`). Without a fault reference (StartFault failed
+ * after possibly injecting), finds the run's faults by run id and stops each.
+ */
+export async function stopFault(input: StopFaultInput, runtime: Runtime): Promise<StopResult> {
+  const requestedAt = runtime.now().toISOString();
+  const faults = input.fault ? [input.fault] : await findFaults(input.run, input.plan, runtime);
+  if (faults.length === 0) {
+    return { requestedAt, confirmedState: 'stopped', alreadyEnded: true, reason: input.reason };
+  }
+  const outcomes = await Promise.all(faults.map((fault) => stopKnownFault(fault, runtime)));
+  const worst = outcomes.map((o) => o.state).sort((a, b) => ENDEDNESS.indexOf(a) - ENDEDNESS.indexOf(b))[0];
+  return {
+    requestedAt,
+    confirmedState: worst ?? 'stopped',
+    alreadyEnded: outcomes.every((o) => o.alreadyEnded),
+    reason: input.reason,
+  };
+}

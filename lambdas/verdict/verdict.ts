@@ -1,0 +1,295 @@
+import type { Runtime } from '../shared/aws';
+import type {
+  Conclusions,
+  ExperimentPlan,
+  ExperimentResult,
+  FaultRef,
+  GuardRailsResult,
+  Impact,
+  Outcome,
+  PollResult,
+  RunContext,
+  SteadyStateCheck,
+  StopResult,
+} from '../shared/types';
+import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
+
+/** An error as a Step Functions Catch records it. */
+export interface CaughtError {
+  readonly Error: string;
+  readonly Cause: string;
+}
+
+/** Everything one Map iteration gathered: the Verdict state's input. */
+export interface VerdictInput {
+  readonly run: RunContext;
+  readonly plan: ExperimentPlan;
+  readonly guardRails: Omit<GuardRailsResult, 'experiments'>;
+  readonly before: SteadyStateCheck | null;
+  readonly fault: FaultRef | null;
+  readonly poll: PollResult | null;
+  readonly stop: StopResult | null;
+  readonly after: RecoveryProgress | null;
+  /** Errors caught, keyed by the state that failed. */
+  readonly errors: Readonly<Record<string, CaughtError>>;
+  /** Set when even stopping the fault failed. */
+  readonly stopError: CaughtError | null;
+}
+
+const IMPACT_RANK: Record<Impact, number> = { none: 0, degraded: 1, outage: 2 };
+
+function seconds(from: string | undefined, to: string | undefined): number | undefined {
+  if (from === undefined || to === undefined) return undefined;
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+}
+
+function failingProbes(check: SteadyStateCheck | undefined): string {
+  return (check?.probes ?? [])
+    .filter((p) => !p.ok)
+    .map((p) => `${p.id} (expected ${p.expected}, saw ${p.observed})`)
+    .join('; ');
+}
+
+/** The impact seen: outage when an HTTP probe failed after the fault, degraded on any alarm or miss. */
+export function observedImpact(input: VerdictInput): Impact {
+  const afterChecks = input.after?.checks ?? [];
+  const alarmed = (input.poll?.transitions ?? []).some((t) => t.to === 'ALARM');
+  const firstAfter = afterChecks[0];
+  if (firstAfter?.probes.some((p) => p.kind === 'http' && !p.ok)) return 'outage';
+  if (alarmed || afterChecks.some((c) => !c.steady)) return 'degraded';
+  return 'none';
+}
+
+/**
+ * A minimal `failed` result: used when the orchestration failed, and by the sweep after an execution
+ * ended without publishing.
+ */
+export function failedResult(
+  plan: ExperimentPlan,
+  run: RunContext,
+  reason: string,
+  advice: string,
+  error: ExperimentResult['error'],
+  now: Date,
+): ExperimentResult {
+  return {
+    name: plan.name,
+    application: plan.application,
+    outcome: 'failed',
+    reason,
+    advice,
+    hypothesis: plan.hypothesis,
+    expectedImpact: plan.expectedImpact,
+    observedImpact: 'none',
+    conclusions: {
+      expected: false,
+      detected: false,
+      handled: false,
+      digDeeper: ['The orchestration failed, so the hypothesis was not tested; fix the cause and run again.'],
+    },
+    startedAt: run.startedAt,
+    endedAt: now.toISOString(),
+    steadyStateAfter: [],
+    alarmTransitions: [],
+    ...(error ? { error } : {}),
+    plan,
+  };
+}
+
+interface Judgement {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly advice?: string;
+}
+
+function describeStop(input: VerdictInput, timeToStop: number | undefined): string {
+  const poll = input.poll;
+  const after = timeToStop !== undefined ? `; stopped ${timeToStop} s after it fired` : '';
+  switch (poll?.reason) {
+    case 'stop-condition':
+      return `stop condition fired: ${poll.detail}${after}`;
+    case 'kill-switch':
+      return `kill switch: ${poll.detail}`;
+    case 'time-over':
+      return `time over: ${poll.detail}`;
+    default:
+      return `stopped: ${poll?.detail ?? 'unknown reason'}`;
+  }
+}
+
+function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
+  const { guardRails, before, fault, poll, after, stopError } = input;
+  const errorState = Object.keys(input.errors)[0];
+  if (!guardRails.allowed) {
+    return {
+      outcome: 'skipped',
+      reason: guardRails.reason ?? 'guard rails said no',
+      advice: 'Nothing was injected. Fix the guard rail that said no, or wait for the next cadence date.',
+    };
+  }
+  if (errorState !== undefined) {
+    const caught = input.errors[errorState] as CaughtError;
+    const stopped = stopError
+      ? ` AND STOPPING THE FAULT FAILED (${stopError.Error}): check ${fault ? `${fault.kind} ${fault.id}` : `faults tagged with run ${input.run.runId}`} by hand`
+      : fault || errorState === 'StartFault'
+        ? '; the fault was stopped'
+        : '; nothing was injected';
+    return {
+      outcome: 'failed',
+      reason: `${errorState} failed: ${caught.Error}${stopped}`,
+      advice: `Read the ${errorState} logs of execution ${input.run.runId} (${caught.Cause.slice(0, 200)}).`,
+    };
+  }
+  if (before && !before.steady) {
+    return {
+      outcome: 'skipped',
+      reason: `steady state did not hold before the fault: ${failingProbes(before)}`,
+      advice: 'Nothing was injected. Bring the system back to its steady state (or fix the probe) first.',
+    };
+  }
+  if (input.run.dryRun) {
+    return {
+      outcome: 'skipped',
+      reason: `dry run: guard rails and steady state held, targets resolved, nothing injected (${poll?.detail ?? 'no fault'})`,
+    };
+  }
+  if (!poll) return { outcome: 'failed', reason: 'internal: the fault was never polled' };
+  if (poll.action === 'stop') return { outcome: 'aborted', reason: describeStop(input, timeToStop) };
+  if (poll.faultState === 'failed') {
+    return {
+      outcome: 'failed',
+      reason: `the fault itself failed: ${poll.detail}`,
+      advice: `Open ${fault?.kind === 'fis' ? `FIS experiment ${fault.id}` : `SSM command ${fault?.id ?? '?'}`} for the reason (targets, permissions, SSM agent).`,
+    };
+  }
+  if (poll.faultState === 'cancelled') {
+    return { outcome: 'aborted', reason: `the fault was cancelled outside the workflow: ${poll.detail}` };
+  }
+  if (poll.faultState === 'stopped') {
+    return {
+      outcome: 'aborted',
+      reason:
+        poll.reason === 'stop-condition'
+          ? `FIS stopped the experiment on its own stop condition: ${poll.detail}`
+          : `the fault was stopped outside the workflow: ${poll.detail}`,
+    };
+  }
+  if (after?.steady) {
+    return {
+      outcome: 'passed',
+      reason: `hypothesis held: steady again after ${after.checks.length} check(s)`,
+    };
+  }
+  const last = after?.checks[after.checks.length - 1];
+  return {
+    outcome: 'deviated',
+    reason: `steady state did not return within ${input.plan.recovery.windowSeconds} s: ${failingProbes(last) || 'no check after the fault'}`,
+  };
+}
+
+function conclude(input: VerdictInput, outcome: Outcome, impact: Impact): Conclusions {
+  const alarmed = (input.poll?.transitions ?? []).some((t) => t.to === 'ALARM');
+  const injected = outcome === 'passed' || outcome === 'deviated' || outcome === 'aborted';
+  if (!injected) {
+    return {
+      expected: false,
+      detected: false,
+      handled: false,
+      digDeeper: [
+        outcome === 'skipped'
+          ? 'The fault was not injected; nothing to conclude.'
+          : 'The orchestration failed; nothing to conclude.',
+      ],
+    };
+  }
+  const expected = IMPACT_RANK[impact] <= IMPACT_RANK[input.plan.expectedImpact] && outcome !== 'deviated';
+  const detected = impact === 'none' || alarmed;
+  const handled = input.after?.steady === true;
+  const digDeeper: string[] = [];
+  if (IMPACT_RANK[impact] > IMPACT_RANK[input.plan.expectedImpact]) {
+    digDeeper.push(
+      `Observed impact "${impact}" exceeded the expected "${input.plan.expectedImpact}": find what made the system more fragile than assumed.`,
+    );
+  }
+  if (!detected)
+    digDeeper.push(
+      'The system was impacted but no stop-condition alarm fired: review alarm thresholds and coverage.',
+    );
+  if (!handled) {
+    const last = input.after?.checks[input.after.checks.length - 1];
+    digDeeper.push(
+      `The steady state did not return by itself in the recovery window: ${failingProbes(last) || 'not re-checked'}.`,
+    );
+  }
+  if (outcome === 'aborted')
+    digDeeper.push(
+      'The fault was stopped early: check whether the stop condition fired on real impact or noise.',
+    );
+  return { expected, detected, handled, digDeeper };
+}
+
+/**
+ * Judges one experiment: outcome (`passed | deviated | aborted | skipped | failed`), observed impact,
+ * the experiment card's conclusions and timings (`timeToStopSeconds` from the stop condition first
+ * seen in ALARM to the stop request; `recoverySeconds` from the fault's end to the steady state
+ * holding again).
+ */
+export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): ExperimentResult {
+  const now = runtime.now();
+  const timeToStop =
+    input.poll?.action === 'stop' && input.poll.reason === 'stop-condition'
+      ? seconds(input.poll.firstAlarmAt, input.stop?.requestedAt)
+      : undefined;
+  const judgement = judge(input, timeToStop);
+  const afterChecks = input.after?.checks ?? [];
+  const recoveredAt = input.after?.steady ? afterChecks[afterChecks.length - 1]?.checkedAt : undefined;
+  const recovery = recoveredAt !== undefined ? seconds(input.after?.faultEndedAt, recoveredAt) : undefined;
+  const errorState = Object.keys(input.errors)[0];
+  const caught = errorState !== undefined ? input.errors[errorState] : undefined;
+  if (judgement.outcome === 'failed' && caught) {
+    const base = failedResult(
+      input.plan,
+      input.run,
+      judgement.reason,
+      judgement.advice ?? '',
+      { error: caught.Error, cause: caught.Cause, ...(errorState ? { state: errorState } : {}) },
+      now,
+    );
+    return {
+      ...base,
+      startedAt: input.before?.checkedAt ?? input.run.startedAt,
+      ...(input.before ? { steadyStateBefore: input.before } : {}),
+      steadyStateAfter: afterChecks,
+      ...(input.fault ? { fault: input.fault } : {}),
+      ...(input.stop ? { stop: input.stop } : {}),
+      alarmTransitions: input.poll?.transitions ?? [],
+    };
+  }
+  const impact = judgement.outcome === 'skipped' ? 'none' : observedImpact(input);
+  const faultEndedAt =
+    input.after?.faultEndedAt ??
+    input.stop?.requestedAt ??
+    (input.poll?.action === 'finished' ? input.poll.polledAt : undefined);
+  return {
+    name: input.plan.name,
+    application: input.plan.application,
+    outcome: judgement.outcome,
+    reason: judgement.reason,
+    ...(judgement.advice !== undefined ? { advice: judgement.advice } : {}),
+    hypothesis: input.plan.hypothesis,
+    expectedImpact: input.plan.expectedImpact,
+    observedImpact: impact,
+    conclusions: conclude(input, judgement.outcome, impact),
+    ...(timeToStop !== undefined ? { timeToStopSeconds: timeToStop } : {}),
+    ...(recovery !== undefined ? { recoverySeconds: recovery } : {}),
+    startedAt: input.before?.checkedAt ?? input.guardRails.checkedAt,
+    endedAt: now.toISOString(),
+    ...(input.before ? { steadyStateBefore: input.before } : {}),
+    steadyStateAfter: afterChecks,
+    ...(input.fault ? { fault: input.fault } : {}),
+    ...(faultEndedAt !== undefined && input.fault ? { faultEndedAt } : {}),
+    ...(input.stop ? { stop: input.stop } : {}),
+    alarmTransitions: input.poll?.transitions ?? [],
+    plan: input.plan,
+  };
+}
