@@ -1,0 +1,161 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { haltCommand, resumeCommand, FIS_SAFETY_LEVER_UNSUPPORTED } from './commands/halt';
+import { historyCommand, parseLimit } from './commands/history';
+import { runCommand } from './commands/run';
+import { statusCommand } from './commands/status';
+import { DEFAULT_STACK_NAME, type CliContext, type StackOptions } from './context';
+import { ExitCode, UsageError, reportError, type ExitCodeValue } from './errors';
+import { eprintln } from './io';
+
+/** The version printed by `--version` (kept in step with package.json). */
+export const CLI_VERSION = '0.1.0';
+
+/** Adds `--stack` and `--region` to a command that talks to the deployed stack. */
+function withStackOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--stack <name>', 'CloudFormation stack name')
+        .default(DEFAULT_STACK_NAME)
+        .env('CHAOS_CADENCE_STACK'),
+    )
+    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or the profile)'));
+}
+
+function stackOptions(options: { stack: string; region?: string }): StackOptions {
+  return { stack: options.stack, ...(options.region ? { region: options.region } : {}) };
+}
+
+function limitArgument(text: string): number {
+  try {
+    return parseLimit(text);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      error instanceof UsageError ? error.message.replace(/^--limit /, '') : String(error),
+    );
+  }
+}
+
+/**
+ * Builds the `chaos-cadence` program. Each action stores its command's exit code through `setExitCode`;
+ * commander never exits the process (`exitOverride`) and writes through the context's io.
+ */
+export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeValue) => void): Command {
+  const { io } = context;
+  const program = new Command('chaos-cadence')
+    .description(
+      'Recurring, automated, measured chaos experiments on AWS: rehearse, run, watch and halt them.',
+    )
+    .version(CLI_VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 the operation failed, 2 bad usage or config.\nColours only on a terminal; NO_COLOR turns them off.',
+    );
+
+  withStackOptions(
+    program
+      .command('run')
+      .description('start the deployed workflow now (trigger "manual")')
+      .argument('[experiments...]', 'experiment names (default: every enabled experiment)')
+      .option('--dry-run', 'run every step but inject nothing (FIS/SSM calls are skipped)', false)
+      .option('--wait', 'follow the execution until it ends, then print the verdict', false),
+  ).action(
+    async (
+      experiments: string[],
+      options: { dryRun: boolean; wait: boolean; stack: string; region?: string },
+    ) => {
+      setExitCode(
+        await runCommand(
+          { ...stackOptions(options), experiments, dryRun: options.dryRun, wait: options.wait },
+          context,
+        ),
+      );
+    },
+  );
+
+  withStackOptions(
+    program
+      .command('status')
+      .description('the kill switch, and the run in progress (if any) with its current state'),
+  ).action(async (options: { stack: string; region?: string }) => {
+    setExitCode(await statusCommand(stackOptions(options), context));
+  });
+
+  withStackOptions(
+    program
+      .command('history')
+      .description('past runs from the journal in S3, newest first')
+      .option('--limit <n>', 'how many runs', limitArgument, 10)
+      .option('--json', 'print JSON instead of a table', false),
+  ).action(async (options: { limit: number; json: boolean; stack: string; region?: string }) => {
+    setExitCode(
+      await historyCommand({ ...stackOptions(options), limit: options.limit, json: options.json }, context),
+    );
+  });
+
+  withStackOptions(
+    program
+      .command('halt')
+      .description(
+        'turn the kill switch on: no new runs; a fault in flight is stopped within one poll interval',
+      )
+      .option('--reason <text>', 'why (recorded in the kill switch parameter description)')
+      .option(
+        '--fis-safety-lever',
+        `also engage FIS's account safety lever. NOT AVAILABLE: ${FIS_SAFETY_LEVER_UNSUPPORTED}; the kill switch is still turned on, then the AWS CLI command to run is printed and the exit code is 1`,
+        false,
+      ),
+  ).action(async (options: { reason?: string; fisSafetyLever: boolean; stack: string; region?: string }) => {
+    setExitCode(
+      await haltCommand(
+        {
+          ...stackOptions(options),
+          fisSafetyLever: options.fisSafetyLever,
+          ...(options.reason ? { reason: options.reason } : {}),
+        },
+        context,
+      ),
+    );
+  });
+
+  withStackOptions(
+    program.command('resume').description('turn the kill switch off: runs go ahead on their cadence again'),
+  ).action(async (options: { stack: string; region?: string }) => {
+    setExitCode(await resumeCommand(stackOptions(options), context));
+  });
+
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (the arguments after the program name) and returns the exit code:
+ * 0 ok, 1 the operation failed, 2 bad usage or config. Errors are printed as one line, never a stack trace.
+ */
+export async function main(argv: readonly string[], context: CliContext): Promise<ExitCodeValue> {
+  let exitCode: ExitCodeValue = ExitCode.Ok;
+  const program = buildProgram(context, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has printed the help or the usage error already.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.Ok;
+      return ExitCode.Usage;
+    }
+    const report = reportError(error);
+    eprintln(io(context), report.text);
+    return report.exitCode;
+  }
+}
+
+function io(context: CliContext) {
+  return context.io;
+}
