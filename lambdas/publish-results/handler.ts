@@ -1,0 +1,67 @@
+/**
+ * PublishResults Lambda: Middy wiring only. The core is {@link publishResults}.
+ * Environment: CHAOS_RESULTS_BUCKET, CHAOS_TOPIC_ARN, CHAOS_DASHBOARD_NAME, CHAOS_ACCOUNT,
+ * CHAOS_PARTITION (the same names as lambdas/shared/settings.ts), AWS_REGION (set by Lambda).
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import middy from '@middy/core';
+import type { PublishInput, PublishOutput } from '../shared/types';
+import { publishResults, type PublishRuntime } from './publish-results';
+
+/** The environment variables this function reads. */
+export const PUBLISH_ENV = {
+  resultsBucket: 'CHAOS_RESULTS_BUCKET',
+  topicArn: 'CHAOS_TOPIC_ARN',
+  dashboardName: 'CHAOS_DASHBOARD_NAME',
+  account: 'CHAOS_ACCOUNT',
+  partition: 'CHAOS_PARTITION',
+} as const;
+
+const logger = new Logger({ serviceName: 'chaos-cadence' });
+
+function env(key: string): string {
+  return getStringFromEnv({ key, errorMessage: `environment variable ${key} is not set` });
+}
+
+/** Reads the settings and builds the clients once per container. */
+export function createPublishRuntime(): PublishRuntime {
+  const region = env('AWS_REGION');
+  const client = { region, maxAttempts: 4, retryMode: 'adaptive' };
+  return {
+    clients: {
+      s3: new S3Client(client),
+      sns: new SNSClient(client),
+      cloudWatch: new CloudWatchClient(client),
+    },
+    settings: {
+      region,
+      resultsBucket: env(PUBLISH_ENV.resultsBucket),
+      topicArn: env(PUBLISH_ENV.topicArn),
+      dashboardName: env(PUBLISH_ENV.dashboardName),
+      account: env(PUBLISH_ENV.account),
+      partition: process.env[PUBLISH_ENV.partition] || 'aws',
+    },
+    now: () => new Date(),
+  };
+}
+
+let runtime: PublishRuntime | undefined;
+
+/** The Lambda entry point. */
+export const handler = middy<PublishInput, PublishOutput>()
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .handler(async (event) => {
+    runtime ??= createPublishRuntime();
+    logger.appendKeys({ runId: event.run.runId });
+    const output = await publishResults(event, runtime);
+    logger.info('results published', {
+      outcomes: event.results.map((r) => ({ experiment: r.name, outcome: r.outcome })),
+      ...output,
+    });
+    return output;
+  });

@@ -1,0 +1,46 @@
+/**
+ * The run journal: one JSON object per run in S3, the history the CLI and the report read.
+ * Documented by `schema/run-journal.schema.json`.
+ */
+import type { PublishInput, RunJournal } from '../types';
+
+/** Where the journal of a run lives: `runs/<yyyy>/<mm>/<run id>.json` (year and month of the run's start, UTC). */
+export function journalKey(runId: string, startedAt: string): string {
+  const date = new Date(startedAt);
+  const valid = !Number.isNaN(date.getTime());
+  const yyyy = valid ? String(date.getUTCFullYear()).padStart(4, '0') : 'unknown';
+  const mm = valid ? String(date.getUTCMonth() + 1).padStart(2, '0') : 'unknown';
+  return `runs/${yyyy}/${mm}/${safeKeyPart(runId)}.json`;
+}
+
+/** Where the HTML report of a run lives: `reports/<run id>.html`. */
+export function reportKey(runId: string): string {
+  return `reports/${safeKeyPart(runId)}.html`;
+}
+
+/** Execution names are `[A-Za-z0-9-_]`; keep keys free of `/` and odd characters whatever arrives. */
+function safeKeyPart(runId: string): string {
+  const cleaned = runId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return cleaned.length > 0 ? cleaned : 'unnamed-run';
+}
+
+/**
+ * Builds the journal of a run from what the PublishResults state receives.
+ * @param endedAt when publishing started (the run's end, as far as the journal is concerned)
+ */
+export function buildJournal(input: PublishInput, endedAt: string): RunJournal {
+  const { run } = input;
+  return {
+    schemaVersion: 1,
+    runId: run.runId,
+    executionArn: run.executionArn,
+    stateMachineArn: run.stateMachineArn,
+    trigger: run.trigger,
+    dryRun: run.dryRun,
+    startedAt: run.startedAt,
+    endedAt,
+    configHash: run.configHash,
+    ...(input.guardRails !== undefined ? { guardRails: input.guardRails } : {}),
+    experiments: input.results,
+  };
+}

@@ -1,0 +1,31 @@
+import { emailOf, reportOf } from './report-fixtures';
+import { expectGolden } from './golden';
+import { resultsByOutcome, abortedResult, passedResult, skippedResult } from '../fixtures/results';
+
+const outcomes = Object.keys(resultsByOutcome) as (keyof typeof resultsByOutcome)[];
+
+describe('renderEmailText (golden files)', () => {
+  it.each(outcomes)('lays out the %s experiment card as plain text', (outcome) => {
+    const text = emailOf(resultsByOutcome[outcome]);
+
+    expectGolden(`${outcome}.email.txt`, text);
+  });
+
+  it('lists every experiment of a run with several experiments before their cards', () => {
+    const text = emailOf(
+      passedResult,
+      { ...abortedResult, name: 'api-cpu-90' },
+      { ...skippedResult, name: 'db-cpu' },
+    );
+
+    expectGolden('several.email.txt', text);
+  });
+});
+
+describe('renderReportHtml (golden files)', () => {
+  it.each(outcomes)('renders the %s experiment card as HTML', (outcome) => {
+    const html = reportOf(resultsByOutcome[outcome]);
+
+    expectGolden(`${outcome}.report.html`, html);
+  });
+});
