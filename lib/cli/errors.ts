@@ -60,7 +60,7 @@ export class MissingOutputError extends CliError {
 /** The error's `name`, for SDK errors that are plain objects after mocking or wrapping. */
 function errorName(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'name' in error) {
-    const name = (error).name;
+    const name = error.name;
     if (typeof name === 'string') return name;
   }
   return '';
@@ -69,7 +69,7 @@ function errorName(error: unknown): string {
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) {
-    return String((error).message);
+    return String(error.message);
   }
   return String(error);
 }

@@ -1,8 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { haltCommand, resumeCommand, FIS_SAFETY_LEVER_UNSUPPORTED } from './commands/halt';
 import { historyCommand, parseLimit } from './commands/history';
+import { parseExperimentList, rehearseCommand } from './commands/rehearse';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
+import { validateCommand } from './commands/validate';
 import { DEFAULT_STACK_NAME, type CliContext, type StackOptions } from './context';
 import { ExitCode, UsageError, reportError, type ExitCodeValue } from './errors';
 import { eprintln } from './io';
@@ -56,6 +58,58 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       'after',
       '\nExit codes: 0 ok, 1 the operation failed, 2 bad usage or config.\nColours only on a terminal; NO_COLOR turns them off.',
     );
+
+  program
+    .command('rehearse')
+    .description(
+      'run the real workflow on this machine against a simulated account (no AWS needed); writes journal, report, email, metrics and every AWS call it would make',
+    )
+    .option('--config <file>', 'config file (default: CHAOS_CADENCE_CONFIG or ./chaos-cadence.config.yaml)')
+    .option(
+      '--scenario <file>',
+      'scenario file describing the account (default: the shipped scenarios/healthy.yaml)',
+    )
+    .option('--out <dir>', 'where <run id>/ is written', 'rehearsal')
+    .option(
+      '--experiments <names>',
+      'comma-separated experiment names (default: every enabled experiment)',
+      parseExperimentList,
+      [],
+    )
+    .option('--dry-run', 'rehearse a dry run (nothing would be injected)', false)
+    .option('--json', 'print a machine-readable summary instead of progress lines', false)
+    .action(
+      async (options: {
+        config?: string;
+        scenario?: string;
+        out: string;
+        experiments: string[];
+        dryRun: boolean;
+        json: boolean;
+      }) => {
+        setExitCode(
+          await rehearseCommand(
+            {
+              ...(options.config !== undefined ? { config: options.config } : {}),
+              ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+              out: options.out,
+              experiments: options.experiments,
+              dryRun: options.dryRun,
+              json: options.json,
+            },
+            context,
+          ),
+        );
+      },
+    );
+
+  program
+    .command('validate')
+    .description('check the config offline; summarize the experiments and the next 6 runs of each cadence')
+    .option('--config <file>', 'config file (default: CHAOS_CADENCE_CONFIG or ./chaos-cadence.config.yaml)')
+    .action((options: { config?: string }) => {
+      setExitCode(validateCommand(options.config !== undefined ? { config: options.config } : {}, context));
+    });
 
   withStackOptions(
     program

@@ -14,7 +14,7 @@ describe('bin/chaos-cadence-cli.cjs', () => {
     });
 
     expect(stderr).toBe('');
-    for (const command of ['run', 'status', 'history', 'halt', 'resume']) {
+    for (const command of ['rehearse', 'validate', 'run', 'status', 'history', 'halt', 'resume']) {
       expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });

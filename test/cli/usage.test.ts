@@ -34,6 +34,14 @@ describe('chaos-cadence usage', () => {
     },
   );
 
+  it.each(['rehearse', 'validate'])('prints help for the offline command %s with exit 0', async (command) => {
+    const result = await runCli([command, '--help']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: chaos-cadence ${command}`);
+    expect(result.stdout).toContain('--config <file>');
+  });
+
   it('says in the help of halt that the FIS safety lever is not available', async () => {
     const result = await runCli(['halt', '--help']);
 
