@@ -4,7 +4,6 @@ import {
   Duration,
   RemovalPolicy,
   Stack,
-  Validations,
   aws_fis as fis,
   aws_iam as iam,
   aws_logs as logs,
@@ -32,6 +31,7 @@ import {
   sendCommandStatements,
   type CpuStressArns,
 } from '../faults/policies';
+import { acknowledgeWildcardResources } from '../faults/nag';
 import { readFisTemplateFile, templateDurationSeconds } from '../faults/template-file';
 import type { IFaultPermissions } from './fault-permissions';
 
@@ -263,6 +263,11 @@ export class CpuStressFault extends Construct implements IFaultPermissions {
       }),
     );
     bucket.encryptionKey?.grantEncryptDecrypt(role);
+    acknowledgeWildcardResources(
+      role,
+      [bucket.arnForObjects(`${prefix}*`)],
+      "FIS names the report objects itself; the role may only write and read them under this experiment's prefix of the results bucket.",
+    );
     if (props.dashboard) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -273,6 +278,11 @@ export class CpuStressFault extends Construct implements IFaultPermissions {
       // GetMetricWidgetImage supports no resource-level permissions.
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricWidgetImage'], resources: ['*'] }),
+      );
+      acknowledgeWildcardResources(
+        role,
+        ['*'],
+        'cloudwatch:GetMetricWidgetImage (dashboard images in the FIS report) and the other listed read/log-delivery actions support no resource-level permissions.',
       );
     }
     return {
@@ -335,11 +345,16 @@ export class CpuStressFault extends Construct implements IFaultPermissions {
         resources: ['*'],
       }),
     );
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason:
-        'ssm:ListCommands, ssm:CancelCommand, ec2:DescribeInstances and the CloudWatch Logs delivery actions support no resource-level permissions; ssm:SendCommand on instance/* is limited by an ssm:resourceTag condition for every target tag.',
-    });
+    acknowledgeWildcardResources(
+      role,
+      ['*'],
+      'ssm:ListCommands, ssm:CancelCommand, ec2:DescribeInstances and the CloudWatch Logs delivery actions support no resource-level permissions.',
+    );
+    acknowledgeWildcardResources(
+      role,
+      [arns.instancesArn],
+      'ssm:SendCommand on the instances of this account and region is limited by an ssm:resourceTag condition for every target tag; FIS picks the instances at run time.',
+    );
   }
 
   private createImportRole(experiment: ExperimentConfig, actionIds: readonly string[]): iam.Role {
@@ -360,10 +375,11 @@ export class CpuStressFault extends Construct implements IFaultPermissions {
       );
     }
     addLogDelivery(role);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: `The imported template chooses its targets at run time (by tags, filters or ARNs FIS resolves), so its actions (${[...new Set(actionIds)].join(', ')}) are granted on all resources, as the FIS actions reference lists them; the CloudWatch Logs delivery actions support no resource-level permissions.`,
-    });
+    acknowledgeWildcardResources(
+      role,
+      ['*'],
+      `The imported template's targets are resolved by FIS at run time (by tags, filters or ARNs), so the permissions its actions need (${[...new Set(actionIds)].join(', ')}) are granted as the FIS actions reference lists them; the CloudWatch Logs delivery actions support no resource-level permissions.`,
+    );
     return role;
   }
 }

@@ -1,6 +1,7 @@
-import { ArnFormat, Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
+import { ArnFormat, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FisManagedPolicy } from './action-catalogue';
+import { acknowledgeManagedPolicy } from './nag';
 
 /**
  * The tag the workflow puts on every FIS experiment it starts (`StartExperiment({ tags })`); the
@@ -94,15 +95,17 @@ export function addLogDelivery(role: iam.Role): void {
   );
 }
 
-/** Attaches the AWS managed FIS policies (service-role/...) and says why on the IAM4 finding. */
+/** Attaches the AWS managed FIS policies (service-role/...) and says why on each IAM4 finding. */
 export function addManagedPolicies(role: iam.Role, names: readonly FisManagedPolicy[]): void {
-  if (names.length === 0) return;
-  for (const name of names)
-    role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(`service-role/${name}`));
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM4',
-    reason: `The imported FIS template uses actions that AWS documents with the FIS service-role policies ${names.join(', ')}; they only allow the fault actions of those services (no *FullAccess policy is used).`,
-  });
+  for (const name of names) {
+    const policy = iam.ManagedPolicy.fromAwsManagedPolicyName(`service-role/${name}`);
+    role.addManagedPolicy(policy);
+    acknowledgeManagedPolicy(
+      role,
+      policy.managedPolicyArn,
+      `${name} is the policy the FIS actions reference documents for the imported template's actions; it only allows those fault actions (no *FullAccess policy is used).`,
+    );
+  }
 }
 
 /** Grants on FIS experiments started from one template, conditioned on the experiment tag. */
