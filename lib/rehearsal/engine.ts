@@ -1,0 +1,406 @@
+import '../util/polyfills';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Runtime, WorkflowSettings } from '../../lambdas/shared/aws';
+import type { ExperimentPlan, PublishOutput, RunConfig, RunJournal, Trigger } from '../../lambdas/shared/types';
+import type { LoadedConfig } from '../config/load';
+import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
+import { localFunctionArns, renderDefinition, substitute } from '../workflow/definition';
+import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
+import { VirtualClock } from './clock';
+import type { Scenario } from './scenario';
+import {
+  createSimulatedAccount,
+  type PutMetrics,
+  type RecordedCall,
+  type SimulatedAccount,
+  type SimulatedFisTemplate,
+} from './simulated-account';
+
+/** Makes one Task state throw or never answer (a hung Lambda), for workflow tests. */
+export interface TaskFault {
+  /** `throw`: the handler fails; `hang`: it never returns (the state's TimeoutSeconds fires). */
+  readonly mode: 'throw' | 'hang';
+  /** How many invocations are affected. @default every one */
+  readonly times?: number;
+  /** The error name the Task reports when it throws. @default 'Error' (what Lambda reports for a plain Error) */
+  readonly error?: string;
+}
+
+/** One progress line: the time in the run, the state entered, a short detail. */
+export interface ProgressLine {
+  readonly atSeconds: number;
+  readonly state: string;
+  readonly detail: string;
+}
+
+/** Options of {@link runRehearsal}. */
+export interface RehearsalOptions {
+  readonly loaded: LoadedConfig;
+  readonly scenario: Scenario;
+  /** Experiment names; empty or absent = every enabled experiment. */
+  readonly experiments?: readonly string[];
+  readonly dryRun?: boolean;
+  /** @default 'manual' */
+  readonly trigger?: Trigger;
+  /** The execution name. @default `rehearsal-<yyyymmddThhmmssZ>-<experiments>` */
+  readonly runId?: string;
+  /** Overrides of the settings derived from the config. */
+  readonly settings?: Partial<WorkflowSettings>;
+  /** Called once per state entered (Task states when they finish, with what they found). */
+  readonly onProgress?: (line: ProgressLine) => void;
+  /** By Task state name. */
+  readonly taskFaults?: Readonly<Record<string, TaskFault>>;
+  /** The PublishResults core. @default the results part's `publishResults` */
+  readonly publish?: PublishCore;
+  /** The ASL text instead of `state-machines/run-experiments.asl.json` (with `${RunConfig}` etc.). */
+  readonly definitionText?: string;
+  /** Task handlers instead of the real cores (tests of the engine itself). */
+  readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
+}
+
+/** How the execution ended. */
+export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+
+/** What a rehearsal produced. */
+export interface RehearsalResult {
+  readonly runId: string;
+  readonly executionArn: string;
+  readonly status: RehearsalStatus;
+  /** The execution's output (SUCCEEDED). */
+  readonly output: unknown;
+  /** The execution's error and cause (FAILED / TIMED_OUT). */
+  readonly error?: { readonly error: string; readonly cause: string };
+  /** Every state entered, in order (states of Map iterations included). */
+  readonly statesVisited: readonly string[];
+  readonly progress: readonly ProgressLine[];
+  readonly calls: readonly RecordedCall[];
+  /** The simulated account: S3 objects, SNS messages, metrics, FIS experiments... */
+  readonly account: SimulatedAccount;
+  readonly settings: WorkflowSettings;
+  readonly journal?: RunJournal;
+  readonly reportHtml?: string;
+  readonly emailSubject?: string;
+  readonly emailText?: string;
+  readonly metrics?: readonly PutMetrics[];
+  /** Real milliseconds the rehearsal took. */
+  readonly wallMs: number;
+  /** Virtual seconds the run took. */
+  readonly virtualSeconds: number;
+}
+
+const STATE_MACHINE_NAME = 'ChaosCadence-RunExperiments';
+
+/** The settings a rehearsal uses: the config's guard rails and time zone, placeholder resources. */
+export function rehearsalSettings(loaded: LoadedConfig, overrides: Partial<WorkflowSettings> = {}): WorkflowSettings {
+  const { config } = loaded;
+  const stackName = overrides.stackName ?? 'ChaosCadence';
+  const region = overrides.region ?? process.env.AWS_REGION ?? 'eu-central-1';
+  const account = overrides.account ?? '123456789012';
+  return {
+    region,
+    account,
+    partition: 'aws',
+    killSwitchParameter: config.guardRails.killSwitchParameter ?? `/chaos-cadence/${stackName}/kill-switch`,
+    ...(config.guardRails.changeCalendar !== undefined ? { changeCalendar: config.guardRails.changeCalendar } : {}),
+    allowedHours: config.guardRails.allowedHours,
+    timeZone: config.cadence.timeZone,
+    resultsBucket: `chaos-cadence-results-${account}-${region}`,
+    topicArn: `arn:aws:sns:${region}:${account}:chaos-cadence-results`,
+    dashboardName: stackName,
+    stackName,
+    ...overrides,
+  };
+}
+
+/** A readable, sortable run id: `rehearsal-20261201T090000Z-web-cpu-80`. */
+export function defaultRunId(now: Date, experiments: readonly string[]): string {
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const names = experiments.length > 0 ? experiments.join('-') : 'all';
+  // Execution names: at most 80 characters of [A-Za-z0-9-_].
+  return `rehearsal-${stamp}-${names}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
+}
+
+/** The fake FIS template id a rehearsal gives an experiment (stable per name). */
+export function rehearsalTemplateId(experimentName: string): string {
+  return `EXT${createHash('sha256').update(experimentName).digest('hex').slice(0, 14)}`;
+}
+
+interface TaskStateInfo {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Every state name in a definition, Map and Parallel branches included. */
+function collectStates(definition: unknown, into: Map<string, TaskStateInfo> = new Map()): Map<string, TaskStateInfo> {
+  const states = (definition as { States?: Record<string, Record<string, unknown>> }).States ?? {};
+  for (const [name, state] of Object.entries(states)) {
+    into.set(name, { name, type: String(state.Type) });
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (processor) collectStates(processor, into);
+    for (const branch of (state.Branches as unknown[] | undefined) ?? []) collectStates(branch, into);
+  }
+  return into;
+}
+
+/** A short line about what a Task found, from the shapes the cores return. */
+export function describeTaskResult(result: unknown): string {
+  if (result === null || typeof result !== 'object') return '';
+  const r = result as Record<string, unknown>;
+  if (typeof r.allowed === 'boolean') {
+    const names = Array.isArray(r.experiments)
+      ? (r.experiments as { name?: string }[]).map((e) => e.name).join(', ')
+      : '';
+    return r.allowed ? `allowed: ${names}` : `not allowed: ${typeof r.reason === 'string' ? r.reason : ''}`;
+  }
+  if (typeof r.steady === 'boolean' && Array.isArray(r.probes)) {
+    const bad = (r.probes as { ok: boolean; id: string; observed: string }[]).filter((p) => !p.ok);
+    const phase = `${String(r.phase)} #${String(r.attempt)}`;
+    return r.steady ? `steady (${phase})` : `not steady (${phase}): ${bad.map((p) => `${p.id} ${p.observed}`).join('; ')}`;
+  }
+  if (typeof r.steady === 'boolean' && Array.isArray(r.checks)) {
+    const checks = r.checks as { probes: { ok: boolean; id: string; observed: string }[] }[];
+    const last = checks[checks.length - 1];
+    const bad = (last?.probes ?? []).filter((p) => !p.ok);
+    if (r.steady) return `steady again (check ${checks.length})`;
+    const failing = bad.map((p) => `${p.id} ${p.observed}`).join('; ');
+    return `not steady (check ${checks.length})${r.again ? `, re-check in ${String(r.waitSeconds)} s` : ', recovery window over'}: ${failing}`;
+  }
+  if (typeof r.action === 'string' && typeof r.detail === 'string') return `${r.action}: ${r.detail}`;
+  if (typeof r.confirmedState === 'string') return `fault ${r.confirmedState}${r.alreadyEnded ? ' (had already ended)' : ''}`;
+  if (typeof r.outcome === 'string') return `${r.outcome.toUpperCase()}: ${typeof r.reason === 'string' ? r.reason : ''}`;
+  if (typeof r.journalKey === 'string') return `journal ${r.journalKey}`;
+  if (typeof r.kind === 'string' && typeof r.id === 'string' && typeof r.state === 'string') {
+    return `${r.kind} ${r.id} ${r.state}${r.dryRun ? ' (dry run)' : ''}`;
+  }
+  const fault = r.fault as Record<string, unknown> | null | undefined;
+  if (fault && typeof fault.id === 'string') return `${String(fault.kind)} ${fault.id} ${String(fault.state)}`;
+  return '';
+}
+
+function describeNonTask(event: { state: { input: unknown } }, info: TaskStateInfo | undefined): string {
+  const input = event.state.input as Record<string, unknown> | null;
+  if (info?.type === 'Wait') {
+    const poll = input?.poll as { waitSeconds?: number } | null | undefined;
+    const after = input?.after as { waitSeconds?: number } | null | undefined;
+    const seconds = poll?.waitSeconds ?? after?.waitSeconds;
+    return seconds !== undefined ? `wait ${seconds} s` : 'wait';
+  }
+  if (info?.type === 'Map') return 'experiments one at a time';
+  const plan = input?.plan as { name?: string } | undefined;
+  return plan?.name ? `experiment ${plan.name}` : '';
+}
+
+async function loadDefaultPublish(): Promise<PublishCore> {
+  // The PublishResults core belongs to the results part; loaded lazily so engine tests need not render.
+  const module = (await import('../../lambdas/publish-results/publish-results')) as { publishResults: PublishCore };
+  return module.publishResults;
+}
+
+/**
+ * Runs the real workflow (`state-machines/run-experiments.asl.json`) with aws-local-stepfunctions and
+ * the real handler cores against a simulated account, on a virtual clock: a 6-minute fault rehearses
+ * in well under a second of virtual-clock driving. The clock is always uninstalled, even on errors.
+ */
+export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
+  const wallStart = performance.now();
+  const { loaded, scenario } = options;
+  const settings = rehearsalSettings(loaded, options.settings);
+  const enabled = loaded.config.experiments.filter((e) => e.enabled).map((e) => e.name);
+  const selected = options.experiments && options.experiments.length > 0 ? [...options.experiments] : enabled;
+  const runId = options.runId ?? defaultRunId(scenario.now, selected);
+  const stateMachineArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:stateMachine:${STATE_MACHINE_NAME}`;
+  const executionArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:execution:${STATE_MACHINE_NAME}:${runId}`;
+
+  // Fake template ids for the FIS experiments the deployment would create.
+  const runConfig: RunConfig = buildRunConfig(loaded.config, loaded.hash);
+  const substitutions: Record<string, string> = { ...localFunctionArns(settings.region, settings.account) };
+  const fisTemplates: Record<string, SimulatedFisTemplate> = {};
+  for (const plan of Object.values<ExperimentPlan>(runConfig.plans)) {
+    if (plan.fault.kind !== 'fis') continue;
+    const placeholder = `\${${templateIdSubstitutionKey(plan.name)}}`;
+    const id = plan.fault.templateId === placeholder ? rehearsalTemplateId(plan.name) : plan.fault.templateId;
+    substitutions[templateIdSubstitutionKey(plan.name)] = id;
+    fisTemplates[id] = {
+      durationSeconds: plan.fault.durationSeconds,
+      ...(plan.fault.cpuStress ? { targetTags: plan.fault.cpuStress.targets.tags } : {}),
+      description: plan.fault.scope,
+    };
+  }
+  const rendered = options.definitionText ?? renderDefinition(runConfig);
+  const definition = JSON.parse(substitute(rendered.replace('"${RunConfig}"', () => JSON.stringify(runConfig)), substitutions)) as Record<string, unknown>;
+  const states = collectStates(definition);
+
+  const clock = new VirtualClock(scenario.now);
+  const account = createSimulatedAccount(scenario, clock, { settings, fisTemplates, ownExecutionArn: executionArn });
+  const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
+
+  const handlers: Record<string, TaskHandler> = options.taskHandlers
+    ? { ...options.taskHandlers }
+    : createTaskHandlers(runtime, options.publish ?? (await loadDefaultPublish()));
+  const lastResult = new Map<string, unknown>();
+  const invocations = new Map<string, number>();
+  const localHandlers: Record<string, (input: never) => Promise<never>> = {};
+  for (const [name, info] of states) {
+    if (info.type !== 'Task') continue;
+    const handler = handlers[name];
+    localHandlers[name] = async (input: never): Promise<never> => {
+      const count = (invocations.get(name) ?? 0) + 1;
+      invocations.set(name, count);
+      const fault = options.taskFaults?.[name];
+      if (fault && (fault.times === undefined || count <= fault.times)) {
+        if (fault.mode === 'hang') return new Promise<never>(() => undefined);
+        const error = new Error(`injected fault in ${name} (invocation ${count})`);
+        error.name = fault.error ?? 'Error';
+        throw error;
+      }
+      if (!handler) throw new Error(`no local handler for Task state ${name}`);
+      const result = await handler(input);
+      lastResult.set(name, result);
+      return result as never;
+    };
+  }
+
+  const progress: ProgressLine[] = [];
+  const statesVisited: string[] = [];
+  const emit = (line: ProgressLine): void => {
+    progress.push(line);
+    options.onProgress?.(line);
+  };
+  const secondsOf = (timestamp: number): number => Math.round((timestamp - clock.startMs) / 100) / 10;
+
+  const input = {
+    experiments: options.experiments ?? [],
+    trigger: options.trigger ?? 'manual',
+    dryRun: options.dryRun ?? false,
+  };
+
+  let status: RehearsalStatus = 'SUCCEEDED';
+  let virtualSeconds = 0;
+  let output: unknown;
+  let error: { error: string; cause: string } | undefined;
+  clock.install();
+  try {
+    const machine = new StateMachine(definition as never, {
+      validationOptions: { checkArn: false, checkPaths: true },
+    });
+    const execution = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: localHandlers as never },
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: runId,
+          StartTime: scenario.now.toISOString(),
+          Input: input as never,
+          RoleArn: `arn:aws:iam::${settings.account}:role/${STATE_MACHINE_NAME}-role`,
+        },
+        StateMachine: { Id: stateMachineArn, Name: STATE_MACHINE_NAME },
+      },
+    });
+    const entered = new Map<string, number>();
+    const readLogs = (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered') {
+          statesVisited.push(event.state.name);
+          const info = states.get(event.state.name);
+          if (info?.type === 'Task') entered.set(event.state.name, event.timestamp);
+          else emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail: describeNonTask(event, info) });
+        } else if (event.type === 'StateExited' && entered.has(event.state.name)) {
+          const started = entered.get(event.state.name) ?? event.timestamp;
+          entered.delete(event.state.name);
+          emit({ atSeconds: secondsOf(started), state: event.state.name, detail: describeTaskResult(lastResult.get(event.state.name)) });
+        } else if (event.type === 'StateFailed' && entered.has(event.state.name)) {
+          const started = entered.get(event.state.name) ?? event.timestamp;
+          entered.delete(event.state.name);
+          emit({ atSeconds: secondsOf(started), state: event.state.name, detail: `failed: ${event.Error}` });
+        } else if (event.type === 'StateRetried') {
+          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail: `retry #${event.retry.attempt}` });
+        }
+      }
+    })();
+    try {
+      output = await clock.drive(execution.result);
+    } catch (failure) {
+      const err = failure instanceof Error ? failure : new Error(String(failure));
+      if (err.name === 'RehearsalStalledError') {
+        execution.abort();
+        throw err;
+      }
+      status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+      const cause = (err as { cause?: unknown }).cause;
+      error = {
+        error: (cause as { name?: string } | undefined)?.name ?? err.name,
+        cause: (cause as { message?: string } | undefined)?.message ?? err.message,
+      };
+    }
+    await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
+  } finally {
+    virtualSeconds = clock.elapsedSeconds();
+    clock.uninstall();
+  }
+
+  const published = (output as { published?: PublishOutput } | undefined)?.published;
+  const journalKey = published?.journalKey ?? findKey(account, settings.resultsBucket, (k) => k.startsWith('runs/') && k.endsWith(`${runId}.json`));
+  const reportKey = published?.reportKey ?? findKey(account, settings.resultsBucket, (k) => k.endsWith('.html'));
+  const journalText = journalKey ? account.getObjectText(settings.resultsBucket, journalKey) : undefined;
+  const reportHtml = reportKey ? account.getObjectText(settings.resultsBucket, reportKey) : undefined;
+  const email = account.snsMessages[0];
+
+  return {
+    runId,
+    executionArn,
+    status,
+    output,
+    ...(error ? { error } : {}),
+    statesVisited,
+    progress,
+    calls: account.calls,
+    account,
+    settings,
+    ...(journalText !== undefined ? { journal: JSON.parse(journalText) as RunJournal } : {}),
+    ...(reportHtml !== undefined ? { reportHtml } : {}),
+    ...(email?.subject !== undefined ? { emailSubject: email.subject } : {}),
+    ...(email ? { emailText: email.message } : {}),
+    ...(account.putMetrics.length > 0 ? { metrics: account.putMetrics } : {}),
+    wallMs: Math.round(performance.now() - wallStart),
+    virtualSeconds,
+  };
+}
+
+function findKey(account: SimulatedAccount, bucket: string, test: (key: string) => boolean): string | undefined {
+  const prefix = `${bucket}/`;
+  for (const key of account.s3Objects.keys()) {
+    if (key.startsWith(prefix) && test(key.slice(prefix.length))) return key.slice(prefix.length);
+  }
+  return undefined;
+}
+
+/** The files {@link writeRehearsalFiles} writes, by name. */
+export interface RehearsalFiles {
+  readonly dir: string;
+  readonly files: readonly string[];
+}
+
+/**
+ * Writes `<outDir>/<runId>/`: `journal.json`, `report.html`, `email.txt`, `metrics.json` and
+ * `calls.json` (every AWS call, in order, with its parameters).
+ */
+export function writeRehearsalFiles(result: RehearsalResult, outDir: string): RehearsalFiles {
+  const dir = join(outDir, result.runId);
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, text: string): void => {
+    writeFileSync(join(dir, name), text);
+    files.push(join(dir, name));
+  };
+  if (result.journal) write('journal.json', `${JSON.stringify(result.journal, null, 2)}\n`);
+  if (result.reportHtml !== undefined) write('report.html', result.reportHtml);
+  if (result.emailText !== undefined) {
+    write('email.txt', `Subject: ${result.emailSubject ?? ''}\n\n${result.emailText}\n`);
+  }
+  write('metrics.json', `${JSON.stringify(result.metrics ?? [], null, 2)}\n`);
+  write('calls.json', `${JSON.stringify(result.calls, null, 2)}\n`);
+  return { dir, files };
+}

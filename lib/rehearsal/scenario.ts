@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../config/errors';
+import { parseYamlOrJson, toProblems } from '../config/load';
+
+/**
+ * A moment in a timeline: `<n>s` (or `<n>m`) after the run start, or `fault+<n>s` after the moment the
+ * fault started. Parsed into {@link TimeRef}.
+ */
+export type TimeRef = { readonly base: 'run' | 'fault'; readonly offsetSeconds: number };
+
+const TIME_PATTERN = /^(fault\+)?(\d+(?:\.\d+)?)(s|m)$/;
+
+/** Parses `90s`, `4m`, `fault+60s`. Returns undefined when the text is not a time. */
+export function parseTimeRef(text: string): TimeRef | undefined {
+  const match = TIME_PATTERN.exec(text.trim());
+  if (!match) return undefined;
+  const amount = Number(match[2]);
+  return { base: match[1] ? 'fault' : 'run', offsetSeconds: match[3] === 'm' ? amount * 60 : amount };
+}
+
+const timeSchema = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx): TimeRef => {
+    const parsed = typeof value === 'number' ? { base: 'run' as const, offsetSeconds: value } : parseTimeRef(value);
+    if (!parsed || parsed.offsetSeconds < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `time must be "<n>s" from the run start or "fault+<n>s" from the fault start (got ${JSON.stringify(value)})`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+/** A timeline: entries `{ at, ...value }`; the value at a moment is the last entry whose time has come. */
+function timeline<T extends z.ZodRawShape>(shape: T) {
+  return z.array(z.strictObject({ at: timeSchema, ...shape })).min(1, 'a timeline needs at least one entry');
+}
+
+const alarmState = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+
+const instanceSchema = z.strictObject({
+  id: z.string().regex(/^i-[0-9a-zA-Z]+$/, 'instance ids look like i-0123abcd'),
+  tags: z.record(z.string(), z.string()).default({}),
+  state: z.enum(['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated']).default('running'),
+});
+
+/** The services a scenario can inject failures into, by IAM action prefix. */
+export const SIMULATED_SERVICES = ['fis', 'ssm', 'cloudwatch', 'autoscaling', 'ec2', 'states', 's3', 'sns'] as const;
+
+const apiFailureSchema = z.strictObject({
+  /** `<service>:<Command>` with the IAM action prefix, e.g. `fis:StartExperiment`, `states:ListExecutions`. */
+  call: z
+    .string()
+    .regex(
+      new RegExp(`^(${SIMULATED_SERVICES.join('|')}):[A-Z][A-Za-z0-9]+$`),
+      `call must be <service>:<Command> with service one of ${SIMULATED_SERVICES.join(', ')} (e.g. fis:StartExperiment)`,
+    ),
+  /** The error name, e.g. `ThrottlingException`, `AccessDeniedException`. */
+  error: z.string().min(1),
+  message: z.string().optional(),
+  times: z.number().int().min(1).default(1),
+});
+
+/** The scenario schema (see issue 7 and `scenarios/*.yaml`). */
+export const scenarioSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Wall-clock time of the run start (allowed hours are checked against it). */
+  now: z.union([z.string(), z.date()]).transform((value, ctx) => {
+    const date = value instanceof Date ? value : new Date(value);
+    if (Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: 'custom', message: `now must be an ISO 8601 date-time (got ${JSON.stringify(value)})` });
+      return z.NEVER;
+    }
+    return date;
+  }),
+  instances: z.array(instanceSchema).default([]),
+  alarms: z.record(z.string(), timeline({ state: alarmState })).default({}),
+  http: z
+    .record(
+      z.url({ error: 'http keys must be URLs' }),
+      timeline({ status: z.number().int().min(100).max(599), body: z.string().optional() }),
+    )
+    .default({}),
+  asgs: z.record(z.string(), timeline({ inService: z.number().int().min(0) })).default({}),
+  /** Keyed `<Namespace>/<MetricName>`, e.g. `AWS/ApplicationELB/TargetResponseTime`. */
+  metrics: z.record(z.string().regex(/\/[^/]+$/, 'metric keys are <Namespace>/<MetricName>'), timeline({ value: z.number() })).default({}),
+  fis: z
+    .strictObject({
+      /** What a FIS experiment does when nobody stops it. */
+      end: z.enum(['completed', 'failed', 'cancelled', 'stopped']).default('completed'),
+      /** When it reaches `end` (default: after the planned duration). */
+      at: timeSchema.optional(),
+      reason: z.string().optional(),
+    })
+    .prefault({}),
+  ssm: z
+    .strictObject({
+      /** What an SSM Run Command does when nobody cancels it. */
+      end: z.enum(['Success', 'Failed', 'TimedOut', 'Cancelled']).default('Success'),
+      at: timeSchema.optional(),
+    })
+    .prefault({}),
+  /** Values of the kill switch parameter; absent = the parameter does not exist. */
+  killSwitch: timeline({ value: z.string() }).optional(),
+  changeCalendar: z.enum(['OPEN', 'CLOSED']).default('OPEN'),
+  /** Other executions of the workflow in flight (this run's own execution is listed too, as in AWS). */
+  runningExecutions: z.number().int().min(0).default(0),
+  apiFailures: z.array(apiFailureSchema).default([]),
+});
+
+/** A validated scenario. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** One timeline entry after parsing. */
+export type TimelineEntry<T> = T & { readonly at: TimeRef };
+
+/** Validates parsed scenario data. @throws ConfigError naming the file and each bad path */
+export function parseScenario(data: unknown, file = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(data);
+  if (result.success) return result.data;
+  throw new ConfigError(file, toProblems(result.error, data));
+}
+
+/** Reads a YAML or JSON scenario file. @throws ConfigError naming the file and each bad path */
+export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [{ path: '', message: 'scenario file not found or not readable' }], { cause: error });
+  }
+  return parseScenario(parseYamlOrJson(text, file), file);
+}
+
+/**
+ * Resolves a time reference to epoch milliseconds; `undefined` while a `fault+` time has no fault
+ * start yet (the entry is not reached).
+ */
+export function resolveTime(at: TimeRef, runStartMs: number, faultStartMs: number | undefined): number | undefined {
+  if (at.base === 'run') return runStartMs + at.offsetSeconds * 1000;
+  return faultStartMs === undefined ? undefined : faultStartMs + at.offsetSeconds * 1000;
+}
+
+/** The entry in force at `nowMs` (the latest one whose time has come), and when it began. */
+export function valueAt<T extends { readonly at: TimeRef }>(
+  entries: readonly T[],
+  nowMs: number,
+  runStartMs: number,
+  faultStartMs: number | undefined,
+): { readonly entry: T; readonly sinceMs: number } | undefined {
+  let best: { entry: T; sinceMs: number } | undefined;
+  for (const entry of entries) {
+    const at = resolveTime(entry.at, runStartMs, faultStartMs);
+    if (at === undefined || at > nowMs) continue;
+    if (!best || at >= best.sinceMs) best = { entry, sinceMs: at };
+  }
+  return best;
+}

@@ -1,0 +1,1067 @@
+import { Readable } from 'node:stream';
+import * as autoScalingSdk from '@aws-sdk/client-auto-scaling';
+import * as cloudWatchSdk from '@aws-sdk/client-cloudwatch';
+import * as ec2Sdk from '@aws-sdk/client-ec2';
+import * as fisSdk from '@aws-sdk/client-fis';
+import * as s3Sdk from '@aws-sdk/client-s3';
+import * as sfnSdk from '@aws-sdk/client-sfn';
+import * as snsSdk from '@aws-sdk/client-sns';
+import * as ssmSdk from '@aws-sdk/client-ssm';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClients, WorkflowSettings } from '../../lambdas/shared/aws';
+import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scenario';
+
+/** The services the simulated account answers, by IAM action prefix (as `apiFailures[].call` names them). */
+export { SIMULATED_SERVICES };
+/** A simulated service, by IAM action prefix; `http` marks requests made through `fetch`. */
+export type SimulatedService = (typeof SIMULATED_SERVICES)[number] | 'http';
+
+/** One call the run made, in order. */
+export interface RecordedCall {
+  /** Virtual ISO time of the call. */
+  readonly at: string;
+  readonly service: SimulatedService;
+  /** The API operation, e.g. `StartExperiment` (HTTP: the method). */
+  readonly command: string;
+  readonly input: unknown;
+  readonly output?: unknown;
+  /** `<name>: <message>` when the call failed. */
+  readonly error?: string;
+}
+
+/** The clock the account reads (virtual in a rehearsal) and where real I/O is announced. */
+export interface AccountClock {
+  /** Current time in epoch milliseconds. */
+  nowMs(): number;
+  /** Wraps real I/O so a virtual clock does not advance while it is in flight. */
+  trackIo<T>(work: Promise<T>): Promise<T>;
+}
+
+/** A FIS experiment template the deployment would have created. */
+export interface SimulatedFisTemplate {
+  /** How long its action runs (the plan's fault duration). */
+  readonly durationSeconds: number;
+  /** Tags of the targeted instances (to list targets). */
+  readonly targetTags?: Readonly<Record<string, string>>;
+  readonly description?: string;
+}
+
+/** Options of {@link createSimulatedAccount}. */
+export interface SimulatedAccountOptions {
+  readonly settings: WorkflowSettings;
+  /** FIS experiment templates by id. @default none: StartExperiment with an unknown template fails as FIS does */
+  readonly fisTemplates?: Readonly<Record<string, SimulatedFisTemplate>>;
+  /** The run's own execution, listed as RUNNING by ListExecutions (as AWS does). */
+  readonly ownExecutionArn?: string;
+  /** Used for URLs the scenario does not list. @default globalThis.fetch at creation time */
+  readonly realFetch?: typeof fetch;
+}
+
+/** An object written to the simulated S3. */
+export interface StoredObject {
+  readonly body: Buffer;
+  readonly contentType?: string;
+  readonly lastModified: Date;
+}
+
+/** A message published to SNS. */
+export interface PublishedMessage {
+  readonly at: string;
+  readonly topicArn?: string;
+  readonly subject?: string;
+  readonly message: string;
+}
+
+/** Metric data the run put to CloudWatch. */
+export interface PutMetrics {
+  readonly at: string;
+  readonly namespace: string;
+  readonly metricData: readonly cloudWatchSdk.MetricDatum[];
+}
+
+/** A FIS experiment started in the simulated account. */
+export interface SimulatedExperiment {
+  readonly id: string;
+  readonly templateId: string;
+  readonly clientToken?: string;
+  readonly startMs: number;
+  readonly durationSeconds: number;
+  readonly dryRun: boolean;
+  readonly tags: Record<string, string>;
+  stopRequestedMs?: number;
+}
+
+/** An SSM Run Command sent in the simulated account. */
+export interface SimulatedCommand {
+  readonly id: string;
+  readonly documentName: string;
+  readonly instanceIds: readonly string[];
+  readonly parameters: Readonly<Record<string, readonly string[]>>;
+  readonly startMs: number;
+  readonly durationSeconds: number;
+  cancelRequestedMs?: number;
+}
+
+/** The simulated account: SDK clients answered from the scenario, a fetch, and what the run did. */
+export interface SimulatedAccount {
+  /** Real SDK client instances whose `send` is answered by the scenario. */
+  readonly clients: AwsClients;
+  /** Answers scenario URLs from their timeline; other URLs get a real request. */
+  readonly fetch: typeof fetch;
+  /** Every call, in order. */
+  readonly calls: RecordedCall[];
+  /** S3 objects by `bucket/key`. */
+  readonly s3Objects: Map<string, StoredObject>;
+  readonly snsMessages: PublishedMessage[];
+  readonly putMetrics: PutMetrics[];
+  readonly fisExperiments: SimulatedExperiment[];
+  readonly ssmCommands: SimulatedCommand[];
+  /** When the (last) fault was started, if one was. */
+  faultStartedAt(): Date | undefined;
+  /** An S3 object's text, if it exists. */
+  getObjectText(bucket: string, key: string): string | undefined;
+  /** Removes the mocks from the clients. */
+  restore(): void;
+}
+
+/** A call the simulated account does not know: the run would make a call the rehearsal cannot answer. */
+export class UnsimulatedCallError extends Error {
+  constructor(
+    readonly service: string,
+    readonly command: string,
+  ) {
+    super(
+      `The simulated account does not answer ${service}:${command}; add it to lib/rehearsal/simulated-account.ts`,
+    );
+    this.name = 'UnsimulatedCallError';
+  }
+}
+
+const FAKE_CREDENTIALS = {
+  accessKeyId: 'AKIAREHEARSALEXAMPLE',
+  secretAccessKey: 'rehearsal/secret/key/not/a/real/one/EXAMPLE',
+};
+
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+]);
+const SERVER_ERRORS = new Set(['InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'InternalError']);
+
+interface ServiceModule {
+  readonly base: new (options: {
+    name: string;
+    $fault: 'client' | 'server';
+    $metadata: object;
+    message?: string;
+  }) => Error;
+  readonly exports: Record<string, unknown>;
+}
+
+const SERVICE_MODULES: Record<(typeof SIMULATED_SERVICES)[number], ServiceModule> = {
+  fis: { base: fisSdk.FisServiceException, exports: fisSdk },
+  ssm: { base: ssmSdk.SSMServiceException, exports: ssmSdk },
+  cloudwatch: { base: cloudWatchSdk.CloudWatchServiceException, exports: cloudWatchSdk },
+  autoscaling: { base: autoScalingSdk.AutoScalingServiceException, exports: autoScalingSdk },
+  ec2: { base: ec2Sdk.EC2ServiceException, exports: ec2Sdk },
+  states: { base: sfnSdk.SFNServiceException, exports: sfnSdk },
+  s3: { base: s3Sdk.S3ServiceException, exports: s3Sdk },
+  sns: { base: snsSdk.SNSServiceException, exports: snsSdk },
+};
+
+let requestCounter = 0;
+
+/**
+ * Builds an error the way the SDK would throw it: the service's own exception class when it models
+ * that error (so `instanceof ParameterNotFound` works), else the service's base exception with the
+ * name; with `$metadata`, `$fault` and `$retryable` for throttling.
+ */
+export function serviceError(
+  service: (typeof SIMULATED_SERVICES)[number],
+  name: string,
+  message = `${name} (simulated)`,
+): Error {
+  const module = SERVICE_MODULES[service];
+  const throttling = THROTTLING_ERRORS.has(name);
+  const server = SERVER_ERRORS.has(name);
+  requestCounter += 1;
+  const $metadata = {
+    httpStatusCode: throttling ? 400 : server ? 500 : name.includes('NotFound') ? 404 : 400,
+    requestId: `rehearsal-${String(requestCounter).padStart(6, '0')}`,
+    attempts: 1,
+    totalRetryDelay: 0,
+  };
+  const candidate = module.exports[name];
+  let error: Error;
+  if (typeof candidate === 'function' && candidate.prototype instanceof module.base) {
+    const Modeled = candidate as new (options: { message: string; $metadata: object }) => Error;
+    error = new Modeled({ message, $metadata });
+  } else {
+    error = new module.base({ name, $fault: server ? 'server' : 'client', $metadata, message });
+  }
+  if (throttling) Object.assign(error, { $retryable: { throttling: true } });
+  else if (server) Object.assign(error, { $retryable: {} });
+  return error;
+}
+
+type Handler = (input: never) => object | Promise<object>;
+interface Route {
+  readonly command: new (input: never) => unknown;
+  readonly name: string;
+  readonly handle: Handler;
+}
+
+/** The part of an aws-sdk-client-mock stub this file uses (its generics do not fit a route table). */
+interface StubLike {
+  on(command: unknown): { callsFake(fn: (input: unknown) => unknown): unknown };
+  readonly send: { callsFake(fn: (command: unknown) => unknown): unknown };
+  restore(): void;
+}
+
+function isoAt(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function bodyToBuffer(body: unknown): Buffer {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  throw new Error('The simulated S3 accepts string or byte bodies only (not streams)');
+}
+
+function firstOrNow<T extends { readonly at: unknown }>(entries: readonly T[]): T | undefined {
+  return entries[0];
+}
+
+/**
+ * Creates an AWS account simulated from a scenario: real SDK clients (region from the settings,
+ * static fake credentials so presigning works offline) whose commands are answered from the
+ * scenario's state at the clock's time. Unknown commands fail loudly.
+ */
+export function createSimulatedAccount(
+  scenario: Scenario,
+  clock: AccountClock,
+  options: SimulatedAccountOptions,
+): SimulatedAccount {
+  const { settings } = options;
+  const realFetch = options.realFetch ?? globalThis.fetch;
+  const runStartMs = scenario.now.getTime();
+  const region = settings.region;
+  const account = settings.account;
+  const partition = settings.partition;
+  const clientConfig = { region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 };
+
+  const clients: AwsClients = {
+    cloudWatch: new cloudWatchSdk.CloudWatchClient(clientConfig),
+    autoScaling: new autoScalingSdk.AutoScalingClient(clientConfig),
+    ec2: new ec2Sdk.EC2Client(clientConfig),
+    fis: new fisSdk.FisClient(clientConfig),
+    ssm: new ssmSdk.SSMClient(clientConfig),
+    sfn: new sfnSdk.SFNClient(clientConfig),
+    s3: new s3Sdk.S3Client(clientConfig),
+    sns: new snsSdk.SNSClient(clientConfig),
+  };
+
+  const calls: RecordedCall[] = [];
+  const s3Objects = new Map<string, StoredObject>();
+  const snsMessages: PublishedMessage[] = [];
+  const putMetrics: PutMetrics[] = [];
+  const fisExperiments: SimulatedExperiment[] = [];
+  const ssmCommands: SimulatedCommand[] = [];
+  const parameterPuts = new Map<string, { value: string; type: string; atMs: number }[]>();
+  const failures = scenario.apiFailures.map((f) => ({ ...f, remaining: f.times }));
+  const startedExecutions: { arn: string; name: string; input?: string; atMs: number }[] = [];
+  let faultStartMs: number | undefined;
+  let idCounter = 0;
+
+  const now = (): number => clock.nowMs();
+  const nextId = (prefix: string, length: number): string => {
+    idCounter += 1;
+    return `${prefix}${String(idCounter).padStart(length, '0')}`;
+  };
+  const at = <T extends { readonly at: Parameters<typeof resolveTime>[0] }>(
+    entries: readonly T[],
+    atMs = now(),
+  ): { entry: T; sinceMs: number } | undefined => {
+    const found = valueAt(entries, atMs, runStartMs, faultStartMs);
+    if (found) return found;
+    const first = firstOrNow(entries);
+    return first ? { entry: first, sinceMs: runStartMs } : undefined;
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // FIS
+  // ---------------------------------------------------------------------------------------------
+  const experimentArn = (id: string): string => `arn:${partition}:fis:${region}:${account}:experiment/${id}`;
+  const templateArn = (id: string): string => `arn:${partition}:fis:${region}:${account}:experiment-template/${id}`;
+
+  const experimentStatus = (exp: SimulatedExperiment, atMs: number): { status: string; reason: string; endMs?: number } => {
+    if (exp.stopRequestedMs !== undefined) {
+      const stoppedMs = exp.stopRequestedMs + 5000;
+      return atMs < stoppedMs
+        ? { status: 'stopping', reason: 'Stopping Experiment.' }
+        : { status: 'stopped', reason: 'Experiment stopped.', endMs: stoppedMs };
+    }
+    if (atMs < exp.startMs + 1000) return { status: 'pending', reason: 'Experiment is pending.' };
+    if (atMs < exp.startMs + 2000) return { status: 'initiating', reason: 'Experiment is initiating.' };
+    if (exp.dryRun) {
+      const endMs = exp.startMs + 5000;
+      return atMs < endMs
+        ? { status: 'running', reason: 'Experiment is running (actions skipped).' }
+        : { status: 'completed', reason: 'Experiment completed (actions skipped).', endMs };
+    }
+    const scheduledEnd = scenario.fis.at ? resolveTime(scenario.fis.at, runStartMs, exp.startMs) : undefined;
+    const endMs = scheduledEnd ?? exp.startMs + 2000 + exp.durationSeconds * 1000;
+    if (atMs < endMs) return { status: 'running', reason: 'Experiment is running.' };
+    const reasons: Record<string, string> = {
+      completed: 'Experiment completed.',
+      failed: 'Experiment failed: action cpu-stress failed (aws:ssm:send-command returned Failed).',
+      cancelled: 'Experiment cancelled.',
+      stopped: 'Experiment stopped by a stop condition.',
+    };
+    return { status: scenario.fis.end, reason: scenario.fis.reason ?? reasons[scenario.fis.end] ?? '', endMs };
+  };
+
+  const matchingInstances = (tags: Readonly<Record<string, string>> | undefined): string[] =>
+    scenario.instances
+      .filter((i) => i.state === 'running')
+      .filter((i) => Object.entries(tags ?? {}).every(([k, v]) => i.tags[k] === v))
+      .map((i) => i.id);
+
+  const describeExperiment = (exp: SimulatedExperiment): object => {
+    const state = experimentStatus(exp, now());
+    const template = options.fisTemplates?.[exp.templateId];
+    return {
+      id: exp.id,
+      arn: experimentArn(exp.id),
+      experimentTemplateId: exp.templateId,
+      state: { status: state.status, reason: state.reason },
+      startTime: new Date(exp.startMs),
+      creationTime: new Date(exp.startMs),
+      ...(state.endMs !== undefined ? { endTime: new Date(state.endMs) } : {}),
+      targets: {
+        Instances: {
+          resourceType: 'aws:ec2:instance',
+          resourceArns: matchingInstances(template?.targetTags).map(
+            (id) => `arn:${partition}:ec2:${region}:${account}:instance/${id}`,
+          ),
+          selectionMode: 'ALL',
+        },
+      },
+      experimentOptions: { actionsMode: exp.dryRun ? 'skip-all' : 'run-all' },
+      tags: exp.tags,
+    };
+  };
+
+  const findExperiment = (id: string | undefined): SimulatedExperiment => {
+    const exp = fisExperiments.find((e) => e.id === id);
+    if (!exp) throw serviceError('fis', 'ResourceNotFoundException', `Experiment ${String(id)} not found.`);
+    return exp;
+  };
+
+  const fisRoutes: Route[] = [
+    {
+      command: fisSdk.StartExperimentCommand,
+      name: 'StartExperiment',
+      handle: (input: fisSdk.StartExperimentCommandInput) => {
+        if (input.clientToken) {
+          const existing = fisExperiments.find((e) => e.clientToken === input.clientToken);
+          if (existing) {
+            if (existing.templateId !== input.experimentTemplateId) {
+              throw serviceError('fis', 'ConflictException', 'The client token was already used with other parameters.');
+            }
+            return { experiment: describeExperiment(existing) };
+          }
+        }
+        const template = input.experimentTemplateId ? options.fisTemplates?.[input.experimentTemplateId] : undefined;
+        if (!template || !input.experimentTemplateId) {
+          throw serviceError(
+            'fis',
+            'ResourceNotFoundException',
+            `Experiment template ${String(input.experimentTemplateId)} not found.`,
+          );
+        }
+        // client-fis 3.523 does not model experimentOptions; the start-fault core sends it anyway.
+        const extra = input as { experimentOptions?: { actionsMode?: string } };
+        const dryRun = extra.experimentOptions?.actionsMode === 'skip-all';
+        const exp: SimulatedExperiment = {
+          id: nextId('EXPrehearsal', 6),
+          templateId: input.experimentTemplateId,
+          ...(input.clientToken !== undefined ? { clientToken: input.clientToken } : {}),
+          startMs: now(),
+          durationSeconds: template.durationSeconds,
+          dryRun,
+          tags: { ...(input.tags ?? {}) },
+        };
+        fisExperiments.push(exp);
+        if (!dryRun) faultStartMs = exp.startMs;
+        return { experiment: describeExperiment(exp) };
+      },
+    },
+    {
+      command: fisSdk.GetExperimentCommand,
+      name: 'GetExperiment',
+      handle: (input: fisSdk.GetExperimentCommandInput) => ({ experiment: describeExperiment(findExperiment(input.id)) }),
+    },
+    {
+      command: fisSdk.StopExperimentCommand,
+      name: 'StopExperiment',
+      handle: (input: fisSdk.StopExperimentCommandInput) => {
+        const exp = findExperiment(input.id);
+        const { status } = experimentStatus(exp, now());
+        if (['completed', 'stopped', 'failed', 'cancelled'].includes(status)) {
+          // FIS refuses to stop an experiment that has ended.
+          throw serviceError(
+            'fis',
+            'ValidationException',
+            `Experiment ${exp.id} cannot be stopped because it is in the ${status} state.`,
+          );
+        }
+        if (status !== 'stopping') exp.stopRequestedMs = now();
+        return { experiment: describeExperiment(exp) };
+      },
+    },
+    {
+      command: fisSdk.ListExperimentsCommand,
+      name: 'ListExperiments',
+      // Newer FIS APIs filter by experimentTemplateId; the pinned client lacks the field.
+      handle: (input: fisSdk.ListExperimentsCommandInput & { experimentTemplateId?: string }) => ({
+        experiments: fisExperiments
+          .filter((e) => !input.experimentTemplateId || e.templateId === input.experimentTemplateId)
+          .map((e) => {
+            const described = describeExperiment(e) as { state: object };
+            return {
+              id: e.id,
+              arn: experimentArn(e.id),
+              experimentTemplateId: e.templateId,
+              state: described.state,
+              creationTime: new Date(e.startMs),
+              tags: e.tags,
+            };
+          }),
+      }),
+    },
+    {
+      command: fisSdk.GetExperimentTemplateCommand,
+      name: 'GetExperimentTemplate',
+      handle: (input: fisSdk.GetExperimentTemplateCommandInput) => {
+        const template = input.id ? options.fisTemplates?.[input.id] : undefined;
+        if (!template || !input.id) {
+          throw serviceError('fis', 'ResourceNotFoundException', `Experiment template ${String(input.id)} not found.`);
+        }
+        return {
+          experimentTemplate: {
+            id: input.id,
+            arn: templateArn(input.id),
+            description: template.description ?? 'chaos-cadence rehearsal template',
+            actions: {
+              'cpu-stress': {
+                actionId: 'aws:ssm:send-command',
+                parameters: { duration: `PT${template.durationSeconds}S` },
+                targets: { Instances: 'Instances' },
+              },
+            },
+            targets: {
+              Instances: { resourceType: 'aws:ec2:instance', resourceTags: template.targetTags ?? {}, selectionMode: 'ALL' },
+            },
+            stopConditions: [{ source: 'none' }],
+          },
+        };
+      },
+    },
+    {
+      command: fisSdk.TagResourceCommand,
+      name: 'TagResource',
+      handle: (input: fisSdk.TagResourceCommandInput) => {
+        const id = input.resourceArn?.split('/').pop();
+        const exp = fisExperiments.find((e) => e.id === id);
+        if (exp) Object.assign(exp.tags, input.tags ?? {});
+        return {};
+      },
+    },
+  ];
+
+  // ---------------------------------------------------------------------------------------------
+  // SSM
+  // ---------------------------------------------------------------------------------------------
+  const parameterValue = (name: string): { value: string; atMs: number; version: number } | undefined => {
+    let best: { value: string; atMs: number; version: number } | undefined;
+    let version = 0;
+    if (name === settings.killSwitchParameter && scenario.killSwitch) {
+      const entries = scenario.killSwitch
+        .map((e) => ({ value: e.value, atMs: resolveTime(e.at, runStartMs, faultStartMs) }))
+        .filter((e): e is { value: string; atMs: number } => e.atMs !== undefined && e.atMs <= now())
+        .sort((a, b) => a.atMs - b.atMs);
+      for (const e of entries) {
+        version += 1;
+        best = { ...e, version };
+      }
+    }
+    for (const put of parameterPuts.get(name) ?? []) {
+      if (put.atMs > now()) continue;
+      version += 1;
+      if (!best || put.atMs >= best.atMs) best = { value: put.value, atMs: put.atMs, version };
+    }
+    return best ? { ...best, version } : undefined;
+  };
+
+  const commandStatus = (cmd: SimulatedCommand, atMs: number): string => {
+    if (cmd.cancelRequestedMs !== undefined) return atMs < cmd.cancelRequestedMs + 3000 ? 'Cancelling' : 'Cancelled';
+    if (atMs < cmd.startMs + 1000) return 'Pending';
+    const scheduledEnd = scenario.ssm.at ? resolveTime(scenario.ssm.at, runStartMs, cmd.startMs) : undefined;
+    const endMs = scheduledEnd ?? cmd.startMs + 2000 + cmd.durationSeconds * 1000;
+    return atMs < endMs ? 'InProgress' : scenario.ssm.end;
+  };
+
+  const findCommand = (id: string | undefined): SimulatedCommand => {
+    const cmd = ssmCommands.find((c) => c.id === id);
+    if (!cmd) throw serviceError('ssm', 'InvalidCommandId', `Command ${String(id)} not found.`);
+    return cmd;
+  };
+
+  const describeCommand = (cmd: SimulatedCommand): object => {
+    const status = commandStatus(cmd, now());
+    const done = ['Success', 'Failed', 'TimedOut', 'Cancelled'].includes(status);
+    return {
+      CommandId: cmd.id,
+      DocumentName: cmd.documentName,
+      Parameters: cmd.parameters,
+      InstanceIds: cmd.instanceIds,
+      RequestedDateTime: new Date(cmd.startMs),
+      Status: status,
+      StatusDetails: status,
+      TargetCount: cmd.instanceIds.length,
+      CompletedCount: done ? cmd.instanceIds.length : 0,
+      ErrorCount: status === 'Failed' || status === 'TimedOut' ? cmd.instanceIds.length : 0,
+    };
+  };
+
+  const ssmRoutes: Route[] = [
+    {
+      command: ssmSdk.GetParameterCommand,
+      name: 'GetParameter',
+      handle: (input: ssmSdk.GetParameterCommandInput) => {
+        const name = input.Name ?? '';
+        const found = parameterValue(name);
+        if (!found) throw serviceError('ssm', 'ParameterNotFound', `Parameter ${name} not found.`);
+        return {
+          Parameter: {
+            Name: name,
+            Type: 'String',
+            Value: found.value,
+            Version: found.version,
+            LastModifiedDate: new Date(found.atMs),
+            ARN: `arn:${partition}:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+            DataType: 'text',
+          },
+        };
+      },
+    },
+    {
+      command: ssmSdk.PutParameterCommand,
+      name: 'PutParameter',
+      handle: (input: ssmSdk.PutParameterCommandInput) => {
+        const name = input.Name ?? '';
+        const existing = parameterValue(name);
+        if (existing && !input.Overwrite) {
+          throw serviceError('ssm', 'ParameterAlreadyExists', `The parameter ${name} already exists.`);
+        }
+        const puts = parameterPuts.get(name) ?? [];
+        puts.push({ value: input.Value ?? '', type: input.Type ?? 'String', atMs: now() });
+        parameterPuts.set(name, puts);
+        return { Version: (existing?.version ?? 0) + 1, Tier: 'Standard' };
+      },
+    },
+    {
+      command: ssmSdk.GetCalendarStateCommand,
+      name: 'GetCalendarState',
+      handle: (input: ssmSdk.GetCalendarStateCommandInput) => ({
+        State: scenario.changeCalendar,
+        AtTime: input.AtTime ?? isoAt(now()),
+      }),
+    },
+    {
+      command: ssmSdk.SendCommandCommand,
+      name: 'SendCommand',
+      handle: (input: ssmSdk.SendCommandCommandInput) => {
+        let instanceIds = input.InstanceIds ?? [];
+        if (input.Targets && input.Targets.length > 0) {
+          instanceIds = scenario.instances
+            .filter((i) => i.state === 'running')
+            .filter((i) =>
+              (input.Targets ?? []).every((t) => {
+                if (t.Key === 'InstanceIds') return (t.Values ?? []).includes(i.id);
+                if (t.Key?.startsWith('tag:')) {
+                  const value = i.tags[t.Key.slice(4)];
+                  return value !== undefined && (t.Values ?? []).includes(value);
+                }
+                return false;
+              }),
+            )
+            .map((i) => i.id);
+        }
+        if (instanceIds.length === 0) {
+          throw serviceError('ssm', 'InvalidInstanceId', 'No instances match the command targets.');
+        }
+        const duration = Number(input.Parameters?.DurationSeconds?.[0] ?? '60');
+        const cmd: SimulatedCommand = {
+          id: `rehearsal-${nextId('', 4)}-0000-4000-8000-000000000000`,
+          documentName: input.DocumentName ?? '',
+          instanceIds,
+          parameters: input.Parameters ?? {},
+          startMs: now(),
+          durationSeconds: Number.isFinite(duration) ? duration : 60,
+        };
+        ssmCommands.push(cmd);
+        faultStartMs = cmd.startMs;
+        return { Command: describeCommand(cmd) };
+      },
+    },
+    {
+      command: ssmSdk.ListCommandsCommand,
+      name: 'ListCommands',
+      handle: (input: ssmSdk.ListCommandsCommandInput) => ({
+        Commands: (input.CommandId ? [findCommand(input.CommandId)] : ssmCommands).map(describeCommand),
+      }),
+    },
+    {
+      command: ssmSdk.ListCommandInvocationsCommand,
+      name: 'ListCommandInvocations',
+      handle: (input: ssmSdk.ListCommandInvocationsCommandInput) => {
+        const cmds = input.CommandId ? [findCommand(input.CommandId)] : ssmCommands;
+        return {
+          CommandInvocations: cmds.flatMap((cmd) =>
+            cmd.instanceIds
+              .filter((id) => !input.InstanceId || id === input.InstanceId)
+              .map((instanceId) => {
+                const status = commandStatus(cmd, now());
+                return {
+                  CommandId: cmd.id,
+                  InstanceId: instanceId,
+                  DocumentName: cmd.documentName,
+                  RequestedDateTime: new Date(cmd.startMs),
+                  Status: status,
+                  StatusDetails: status,
+                };
+              }),
+          ),
+        };
+      },
+    },
+    {
+      command: ssmSdk.CancelCommandCommand,
+      name: 'CancelCommand',
+      handle: (input: ssmSdk.CancelCommandCommandInput) => {
+        const cmd = findCommand(input.CommandId);
+        const status = commandStatus(cmd, now());
+        // SSM accepts a cancel of a finished command and changes nothing.
+        if (['Pending', 'InProgress'].includes(status)) cmd.cancelRequestedMs = now();
+        return {};
+      },
+    },
+  ];
+
+  // ---------------------------------------------------------------------------------------------
+  // CloudWatch
+  // ---------------------------------------------------------------------------------------------
+  const alarmArn = (name: string): string => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`;
+  const cloudWatchRoutes: Route[] = [
+    {
+      command: cloudWatchSdk.DescribeAlarmsCommand,
+      name: 'DescribeAlarms',
+      handle: (input: cloudWatchSdk.DescribeAlarmsCommandInput) => {
+        const names = Object.keys(scenario.alarms).filter(
+          (name) =>
+            (!input.AlarmNames || input.AlarmNames.length === 0 || input.AlarmNames.includes(name)) &&
+            (!input.AlarmNamePrefix || name.startsWith(input.AlarmNamePrefix)),
+        );
+        const metricAlarms = names.flatMap((name) => {
+          const current = at(scenario.alarms[name] ?? []);
+          if (!current) return [];
+          if (input.StateValue && input.StateValue !== current.entry.state) return [];
+          return [
+            {
+              AlarmName: name,
+              AlarmArn: alarmArn(name),
+              StateValue: current.entry.state,
+              StateReason: `Simulated: ${current.entry.state} since ${isoAt(current.sinceMs)}`,
+              StateUpdatedTimestamp: new Date(current.sinceMs),
+              StateTransitionedTimestamp: new Date(current.sinceMs),
+              ActionsEnabled: true,
+            },
+          ];
+        });
+        return { MetricAlarms: metricAlarms, CompositeAlarms: [] };
+      },
+    },
+    {
+      command: cloudWatchSdk.GetMetricDataCommand,
+      name: 'GetMetricData',
+      handle: (input: cloudWatchSdk.GetMetricDataCommandInput) => {
+        const startMs = input.StartTime ? new Date(input.StartTime).getTime() : now() - 3600_000;
+        const endMs = Math.min(input.EndTime ? new Date(input.EndTime).getTime() : now(), now());
+        const results = (input.MetricDataQueries ?? []).map((query) => {
+          const stat = query.MetricStat;
+          const key = stat ? `${stat.Metric?.Namespace ?? ''}/${stat.Metric?.MetricName ?? ''}` : '';
+          const entries = scenario.metrics[key];
+          const periodMs = (stat?.Period ?? 60) * 1000;
+          const timestamps: Date[] = [];
+          const values: number[] = [];
+          if (entries) {
+            for (let t = Math.ceil(startMs / periodMs) * periodMs; t < endMs; t += periodMs) {
+              const value = at(entries, t)?.entry.value;
+              if (value === undefined) continue;
+              timestamps.push(new Date(t));
+              values.push(value);
+            }
+          }
+          return {
+            Id: query.Id,
+            Label: stat?.Metric?.MetricName ?? query.Label ?? query.Id,
+            Timestamps: timestamps.reverse(),
+            Values: values.reverse(),
+            StatusCode: 'Complete',
+          };
+        });
+        return { MetricDataResults: results, Messages: [] };
+      },
+    },
+    {
+      command: cloudWatchSdk.PutMetricDataCommand,
+      name: 'PutMetricData',
+      handle: (input: cloudWatchSdk.PutMetricDataCommandInput) => {
+        putMetrics.push({ at: isoAt(now()), namespace: input.Namespace ?? '', metricData: input.MetricData ?? [] });
+        return {};
+      },
+    },
+  ];
+
+  // ---------------------------------------------------------------------------------------------
+  // Auto Scaling, EC2
+  // ---------------------------------------------------------------------------------------------
+  const autoScalingRoutes: Route[] = [
+    {
+      command: autoScalingSdk.DescribeAutoScalingGroupsCommand,
+      name: 'DescribeAutoScalingGroups',
+      handle: (input: autoScalingSdk.DescribeAutoScalingGroupsCommandInput) => {
+        const wanted = input.AutoScalingGroupNames;
+        const groups = Object.entries(scenario.asgs)
+          .filter(([name]) => !wanted || wanted.length === 0 || wanted.includes(name))
+          .map(([name, entries]) => {
+            const inService = at(entries)?.entry.inService ?? 0;
+            const instances = Array.from({ length: inService }, (_, index) => ({
+              InstanceId: scenario.instances[index]?.id ?? `i-${name.replace(/[^a-z0-9]/gi, '').slice(0, 8)}${String(index + 1).padStart(8, '0')}`,
+              LifecycleState: 'InService',
+              HealthStatus: 'Healthy',
+              AvailabilityZone: `${region}a`,
+              ProtectedFromScaleIn: false,
+            }));
+            return {
+              AutoScalingGroupName: name,
+              AutoScalingGroupARN: `arn:${partition}:autoscaling:${region}:${account}:autoScalingGroup:00000000-0000-0000-0000-000000000000:autoScalingGroupName/${name}`,
+              MinSize: Math.min(inService, 1),
+              MaxSize: Math.max(inService, 10),
+              DesiredCapacity: inService,
+              DefaultCooldown: 300,
+              AvailabilityZones: [`${region}a`],
+              HealthCheckType: 'EC2',
+              CreatedTime: new Date(runStartMs - 86_400_000),
+              Instances: instances,
+            };
+          });
+        return { AutoScalingGroups: groups };
+      },
+    },
+  ];
+
+  const ec2Routes: Route[] = [
+    {
+      command: ec2Sdk.DescribeInstancesCommand,
+      name: 'DescribeInstances',
+      handle: (input: ec2Sdk.DescribeInstancesCommandInput) => {
+        const filters = input.Filters ?? [];
+        const matches = scenario.instances.filter((instance) => {
+          if (input.InstanceIds && input.InstanceIds.length > 0 && !input.InstanceIds.includes(instance.id)) return false;
+          return filters.every((filter) => {
+            const values = filter.Values ?? [];
+            const name = filter.Name ?? '';
+            if (name.startsWith('tag:')) {
+              const value = instance.tags[name.slice(4)];
+              return value !== undefined && values.includes(value);
+            }
+            if (name === 'tag-key') return values.some((k) => k in instance.tags);
+            if (name === 'instance-state-name') return values.includes(instance.state);
+            if (name === 'instance-id') return values.includes(instance.id);
+            throw serviceError('ec2', 'InvalidParameterValue', `The simulated account does not support the filter ${name}.`);
+          });
+        });
+        return {
+          Reservations: matches.length
+            ? [
+                {
+                  ReservationId: 'r-rehearsal0001',
+                  OwnerId: account,
+                  Instances: matches.map((instance) => ({
+                    InstanceId: instance.id,
+                    State: { Name: instance.state, Code: instance.state === 'running' ? 16 : 80 },
+                    Tags: Object.entries(instance.tags).map(([Key, Value]) => ({ Key, Value })),
+                    InstanceType: 't3.small',
+                    Placement: { AvailabilityZone: `${region}a` },
+                  })),
+                },
+              ]
+            : [],
+        };
+      },
+    },
+  ];
+
+  // ---------------------------------------------------------------------------------------------
+  // Step Functions
+  // ---------------------------------------------------------------------------------------------
+  const sfnRoutes: Route[] = [
+    {
+      command: sfnSdk.ListExecutionsCommand,
+      name: 'ListExecutions',
+      handle: (input: sfnSdk.ListExecutionsCommandInput) => {
+        const machine = input.stateMachineArn ?? `arn:${partition}:states:${region}:${account}:stateMachine:unknown`;
+        const executionPrefix = machine.replace(':stateMachine:', ':execution:');
+        const running = [
+          ...(options.ownExecutionArn ? [{ arn: options.ownExecutionArn, startMs: runStartMs }] : []),
+          ...Array.from({ length: scenario.runningExecutions }, (_, index) => ({
+            arn: `${executionPrefix}:other-run-${index + 1}`,
+            startMs: runStartMs - (index + 1) * 600_000,
+          })),
+          ...startedExecutions.map((e) => ({ arn: e.arn, startMs: e.atMs })),
+        ];
+        const wanted = !input.statusFilter || input.statusFilter === 'RUNNING';
+        return {
+          executions: wanted
+            ? running.map((e) => ({
+                executionArn: e.arn,
+                stateMachineArn: machine,
+                name: e.arn.split(':').pop(),
+                status: 'RUNNING',
+                startDate: new Date(e.startMs),
+              }))
+            : [],
+        };
+      },
+    },
+    {
+      command: sfnSdk.StartExecutionCommand,
+      name: 'StartExecution',
+      handle: (input: sfnSdk.StartExecutionCommandInput) => {
+        const name = input.name ?? nextId('execution-', 6);
+        const arn = `${(input.stateMachineArn ?? '').replace(':stateMachine:', ':execution:')}:${name}`;
+        if (startedExecutions.some((e) => e.arn === arn)) {
+          throw serviceError('states', 'ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+        }
+        startedExecutions.push({ arn, name, ...(input.input !== undefined ? { input: input.input } : {}), atMs: now() });
+        return { executionArn: arn, startDate: new Date(now()) };
+      },
+    },
+  ];
+
+  // ---------------------------------------------------------------------------------------------
+  // S3, SNS
+  // ---------------------------------------------------------------------------------------------
+  const s3Routes: Route[] = [
+    {
+      command: s3Sdk.PutObjectCommand,
+      name: 'PutObject',
+      handle: (input: s3Sdk.PutObjectCommandInput) => {
+        const body = bodyToBuffer(input.Body);
+        s3Objects.set(`${input.Bucket ?? ''}/${input.Key ?? ''}`, {
+          body,
+          ...(input.ContentType !== undefined ? { contentType: input.ContentType } : {}),
+          lastModified: new Date(now()),
+        });
+        return { ETag: `"${body.length.toString(16)}-rehearsal"` };
+      },
+    },
+    {
+      command: s3Sdk.GetObjectCommand,
+      name: 'GetObject',
+      handle: (input: s3Sdk.GetObjectCommandInput) => {
+        const stored = s3Objects.get(`${input.Bucket ?? ''}/${input.Key ?? ''}`);
+        if (!stored) throw serviceError('s3', 'NoSuchKey', 'The specified key does not exist.');
+        return {
+          Body: sdkStreamMixin(Readable.from([stored.body])),
+          ContentLength: stored.body.length,
+          ...(stored.contentType !== undefined ? { ContentType: stored.contentType } : {}),
+          LastModified: stored.lastModified,
+        };
+      },
+    },
+    {
+      command: s3Sdk.ListObjectsV2Command,
+      name: 'ListObjectsV2',
+      handle: (input: s3Sdk.ListObjectsV2CommandInput) => {
+        const prefix = `${input.Bucket ?? ''}/`;
+        const contents = [...s3Objects.entries()]
+          .filter(([key]) => key.startsWith(prefix + (input.Prefix ?? '')))
+          .map(([key, stored]) => ({
+            Key: key.slice(prefix.length),
+            Size: stored.body.length,
+            LastModified: stored.lastModified,
+            StorageClass: 'STANDARD',
+          }))
+          .sort((a, b) => a.Key.localeCompare(b.Key))
+          .slice(0, input.MaxKeys ?? 1000);
+        return { Contents: contents, KeyCount: contents.length, IsTruncated: false, Name: input.Bucket, Prefix: input.Prefix };
+      },
+    },
+  ];
+
+  const snsRoutes: Route[] = [
+    {
+      command: snsSdk.PublishCommand,
+      name: 'Publish',
+      handle: (input: snsSdk.PublishCommandInput) => {
+        snsMessages.push({
+          at: isoAt(now()),
+          ...(input.TopicArn !== undefined ? { topicArn: input.TopicArn } : {}),
+          ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
+          message: input.Message ?? '',
+        });
+        return { MessageId: `rehearsal-message-${snsMessages.length}` };
+      },
+    },
+  ];
+
+  // ---------------------------------------------------------------------------------------------
+  // Wiring: every command goes through `invoke`, which injects failures and records the call.
+  // ---------------------------------------------------------------------------------------------
+  const recordable = (service: SimulatedService, command: string, value: unknown): unknown => {
+    if (service === 's3' && value && typeof value === 'object' && 'Body' in value) {
+      const body = (value).Body;
+      const size = command === 'PutObject' ? bodyToBuffer(body).length : undefined;
+      return { ...value, Body: size === undefined ? '<stream>' : `<${size} bytes>` };
+    }
+    return value;
+  };
+
+  const invoke = async (
+    service: (typeof SIMULATED_SERVICES)[number],
+    route: Route,
+    input: unknown,
+  ): Promise<object> => {
+    const callAt = isoAt(now());
+    const key = `${service}:${route.name}`;
+    const inputCopy = structuredCloneSafe(recordable(service, route.name, input));
+    try {
+      const failure = failures.find((f) => f.call === key && f.remaining > 0);
+      if (failure) {
+        failure.remaining -= 1;
+        throw serviceError(service, failure.error, failure.message);
+      }
+      const output = await route.handle(input as never);
+      calls.push({
+        at: callAt,
+        service,
+        command: route.name,
+        input: inputCopy,
+        output: structuredCloneSafe(recordable(service, route.name, output)),
+      });
+      return { ...output, $metadata: { httpStatusCode: 200, requestId: `rehearsal-${calls.length}`, attempts: 1 } };
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      calls.push({ at: callAt, service, command: route.name, input: inputCopy, error: `${err.name}: ${err.message}` });
+      throw err;
+    }
+  };
+
+  const stubs: StubLike[] = [];
+  const wire = (
+    service: (typeof SIMULATED_SERVICES)[number],
+    client: Parameters<typeof mockClient>[0],
+    routes: readonly Route[],
+  ): void => {
+    // aws-sdk-client-mock's generic stub types do not fit a table of routes; StubLike is the subset used.
+    const stub = mockClient(client) as unknown as StubLike;
+    stubs.push(stub);
+    stub.send.callsFake((command: unknown) => {
+      const name = (command as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
+      const error = new UnsimulatedCallError(service, name);
+      calls.push({ at: isoAt(now()), service, command: name, input: (command as { input?: unknown }).input, error: `${error.name}: ${error.message}` });
+      return Promise.reject(error);
+    });
+    for (const route of routes) stub.on(route.command).callsFake((input: unknown) => invoke(service, route, input));
+  };
+
+  wire('fis', clients.fis, fisRoutes);
+  wire('ssm', clients.ssm, ssmRoutes);
+  wire('cloudwatch', clients.cloudWatch, cloudWatchRoutes);
+  wire('autoscaling', clients.autoScaling, autoScalingRoutes);
+  wire('ec2', clients.ec2, ec2Routes);
+  wire('states', clients.sfn, sfnRoutes);
+  wire('s3', clients.s3, s3Routes);
+  wire('sns', clients.sns, snsRoutes);
+
+  // ---------------------------------------------------------------------------------------------
+  // fetch
+  // ---------------------------------------------------------------------------------------------
+  const httpEntries = new Map(Object.entries(scenario.http).map(([url, entries]) => [normalizeUrl(url), entries]));
+  const simulatedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const callAt = isoAt(now());
+    const entries = httpEntries.get(normalizeUrl(url));
+    if (entries) {
+      const current = at(entries);
+      const status = current?.entry.status ?? 200;
+      const noBody = method === 'HEAD' || [101, 204, 205, 304].includes(status);
+      calls.push({ at: callAt, service: 'http', command: method, input: { url }, output: { status, simulated: true } });
+      return new Response(noBody ? null : (current?.entry.body ?? ''), { status });
+    }
+    try {
+      const response = await clock.trackIo(realFetch(input, init));
+      calls.push({ at: callAt, service: 'http', command: method, input: { url }, output: { status: response.status } });
+      return response;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      calls.push({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+      throw err;
+    }
+  };
+
+  return {
+    clients,
+    fetch: simulatedFetch,
+    calls,
+    s3Objects,
+    snsMessages,
+    putMetrics,
+    fisExperiments,
+    ssmCommands,
+    faultStartedAt: () => (faultStartMs === undefined ? undefined : new Date(faultStartMs)),
+    getObjectText: (bucket, key) => s3Objects.get(`${bucket}/${key}`)?.body.toString('utf8'),
+    restore: () => {
+      for (const stub of stubs) stub.restore();
+    },
+  };
+}
+
+function normalizeUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+/** A deep copy for the record (Dates and bytes kept; anything uncloneable summarized). */
+function structuredCloneSafe(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v))) as unknown;
+  }
+}
