@@ -151,7 +151,7 @@ describe('CadenceSchedule', () => {
       {
         Effect: 'Allow',
         Action: 'sqs:SendMessage',
-        Resource: stack.resolve(construct.deadLetterQueue.queueArn),
+        Resource: stack.resolve(construct.deadLetterQueue.queueArn) as unknown,
       },
     ]);
   });
