@@ -29,6 +29,12 @@ function realClients(region: string | undefined): CliClients {
   };
 }
 
+// `chaos-cadence history | head`: the reader went away; stop quietly instead of a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const cache = new Map<string, CliClients>();
 
 main(process.argv.slice(2), {

@@ -23,6 +23,25 @@ export async function readHistory(
   return events;
 }
 
+/**
+ * The state an execution is in, from the newest history events only (one reverse-order page).
+ * `undefined` before the first state, or when the last 50 events hold no state entry.
+ */
+export async function latestState(
+  sfn: Pick<SFNClient, 'send'>,
+  executionArn: string,
+): Promise<{ name: string; enteredAt?: Date } | undefined> {
+  const page = await sfn.send(
+    new GetExecutionHistoryCommand({
+      executionArn,
+      reverseOrder: true,
+      maxResults: 50,
+      includeExecutionData: false,
+    }),
+  );
+  return currentState([...(page.events ?? [])].reverse());
+}
+
 /** The state an execution is in: the latest state entered (`undefined` before the first one). */
 export function currentState(
   events: readonly HistoryEvent[],

@@ -44,7 +44,7 @@ describe('chaos-cadence status', () => {
         },
       ],
     });
-    sfn.on(GetExecutionHistoryCommand).resolves({
+    sfn.on(GetExecutionHistoryCommand, { executionArn: EXECUTION_ARN, reverseOrder: true }).resolves({
       events: [
         { id: 1, type: 'ExecutionStarted', timestamp: new Date('2026-12-01T09:55:00Z') },
         {
@@ -59,7 +59,7 @@ describe('chaos-cadence status', () => {
           timestamp: new Date('2026-12-01T09:59:30Z'),
           stateEnteredEventDetails: { name: 'WaitPollInterval' },
         },
-      ],
+      ].reverse(),
     });
 
     const result = await runCli(['status']);

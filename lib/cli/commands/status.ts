@@ -2,7 +2,7 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { CliContext, StackOptions } from '../context';
 import { ExitCode, type ExitCodeValue } from '../errors';
-import { currentState, executionConsoleUrl, readHistory } from '../execution';
+import { executionConsoleUrl, latestState } from '../execution';
 import { formatSeconds, paint, println } from '../io';
 import { findStack } from '../stack';
 
@@ -39,8 +39,7 @@ export async function statusCommand(options: StatusOptions, context: CliContext)
   const now = context.now();
   for (const execution of executions) {
     if (!execution.executionArn) continue;
-    const events = await readHistory(clients.sfn, execution.executionArn);
-    const state = currentState(events);
+    const state = await latestState(clients.sfn, execution.executionArn);
     const since = execution.startDate
       ? ` since ${execution.startDate.toISOString()} (${formatSeconds((now.getTime() - execution.startDate.getTime()) / 1000)} ago)`
       : '';
