@@ -1,5 +1,10 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STACK_OUTPUTS, describeStacksOutput, runCli } from './helpers';
@@ -45,21 +50,23 @@ describe('chaos-cadence status', () => {
       ],
     });
     sfn.on(GetExecutionHistoryCommand, { executionArn: EXECUTION_ARN, reverseOrder: true }).resolves({
-      events: [
-        { id: 1, type: 'ExecutionStarted', timestamp: new Date('2026-12-01T09:55:00Z') },
-        {
-          id: 2,
-          type: 'TaskStateEntered',
-          timestamp: new Date('2026-12-01T09:55:01Z'),
-          stateEnteredEventDetails: { name: 'StartFault' },
-        },
-        {
-          id: 3,
-          type: 'WaitStateEntered',
-          timestamp: new Date('2026-12-01T09:59:30Z'),
-          stateEnteredEventDetails: { name: 'WaitPollInterval' },
-        },
-      ].reverse(),
+      events: (
+        [
+          { id: 1, type: 'ExecutionStarted', timestamp: new Date('2026-12-01T09:55:00Z') },
+          {
+            id: 2,
+            type: 'TaskStateEntered',
+            timestamp: new Date('2026-12-01T09:55:01Z'),
+            stateEnteredEventDetails: { name: 'StartFault' },
+          },
+          {
+            id: 3,
+            type: 'WaitStateEntered',
+            timestamp: new Date('2026-12-01T09:59:30Z'),
+            stateEnteredEventDetails: { name: 'WaitPollInterval' },
+          },
+        ] as HistoryEvent[]
+      ).reverse(),
     });
 
     const result = await runCli(['status']);
