@@ -11,16 +11,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import middy from '@middy/core';
 import type { PublishInput, PublishOutput } from '../shared/types';
+import { PUBLISH_ENV } from './env';
 import { publishResults, type PublishRuntime } from './publish-results';
-
-/** The environment variables this function reads. */
-export const PUBLISH_ENV = {
-  resultsBucket: 'CHAOS_RESULTS_BUCKET',
-  topicArn: 'CHAOS_TOPIC_ARN',
-  dashboardName: 'CHAOS_DASHBOARD_NAME',
-  account: 'CHAOS_ACCOUNT',
-  partition: 'CHAOS_PARTITION',
-} as const;
 
 const logger = new Logger({ serviceName: 'chaos-cadence' });
 

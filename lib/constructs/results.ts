@@ -1,15 +1,254 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { PUBLISH_ENV } from '../../lambdas/publish-results/env';
+import { METRIC_NAMESPACE } from '../../lambdas/shared/render/metrics';
 import type { Config } from '../config/schema';
+import { dashboardNameFor } from './dashboard';
 
 /** Props of {@link Results}. */
 export interface ResultsProps {
   readonly config: Config;
+  /**
+   * Name of the CloudWatch dashboard the email links to.
+   * @default `ChaosCadence-<stack name>` (what {@link ResultsDashboard} creates)
+   */
+  readonly dashboardName?: string;
+  /**
+   * Days after which HTML reports (`reports/`) and noncurrent object versions expire. Run journals
+   * (`runs/`) are the history and are kept.
+   * @default 400
+   */
+  readonly reportRetentionDays?: number;
+  /**
+   * Retention of the publish-results function's log group.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the bucket, the access-log bucket and the key when the stack is deleted.
+   * @default RemovalPolicy.RETAIN (the journals are the history)
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The results bucket, the notification topic and the publish-results function (issue 5 fills this in). */
+const DEFAULTS = {
+  reportRetentionDays: 400,
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  removalPolicy: RemovalPolicy.RETAIN,
+} as const;
+
+/**
+ * The results of every run: a KMS key, the versioned results bucket (journals under `runs/`, HTML
+ * reports under `reports/`), its access-log bucket, the encrypted notification topic with one email
+ * subscription per configured address, and the publish-results function the workflow calls last.
+ */
 export class Results extends Construct {
+  /** Encrypts the results bucket and the topic. */
+  public readonly key: kms.Key;
+  /** Journals (`runs/<yyyy>/<mm>/<run id>.json`) and reports (`reports/<run id>.html`). */
+  public readonly bucket: s3.Bucket;
+  /** Server access logs of {@link bucket}. */
+  public readonly accessLogBucket: s3.Bucket;
+  /** The notification topic (KMS-encrypted, TLS-only). */
+  public readonly topic: sns.Topic;
+  /** The PublishResults function. */
+  public readonly publishFunction: NodejsFunction;
+  /** The function's log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The dashboard name the email links to. */
+  public readonly dashboardName: string;
+
   constructor(scope: Construct, id: string, props: ResultsProps) {
     super(scope, id);
-    void props;
+    const options = { ...DEFAULTS, ...props };
+    if (!Number.isInteger(options.reportRetentionDays) || options.reportRetentionDays < 1) {
+      throw new Error(
+        `reportRetentionDays must be a whole number of days >= 1 (got ${options.reportRetentionDays})`,
+      );
+    }
+    const stack = Stack.of(this);
+    this.dashboardName = props.dashboardName ?? dashboardNameFor(stack.stackName);
+
+    this.key = new kms.Key(this, 'Key', {
+      description: `chaos-cadence results (${stack.stackName}): results bucket and notification topic`,
+      enableKeyRotation: true,
+      removalPolicy: options.removalPolicy,
+    });
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      // Server access log delivery does not support SSE-KMS target buckets: S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // No objectOwnership: CDK picks what log delivery needs (a bucket policy with the
+      // @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy flag of cdk.json, else the log-delivery ACL).
+      versioned: false,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(options.reportRetentionDays) }],
+      removalPolicy: options.removalPolicy,
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the results bucket; logging it into itself would loop.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'results/',
+      lifecycleRules: [
+        { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(options.reportRetentionDays) },
+        { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(options.reportRetentionDays) },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy: options.removalPolicy,
+    });
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'chaos-cadence results',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    for (const address of props.config.notifications.emails) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(address));
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'PublishLogs', {
+      retention: options.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'PublishRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'chaos-cadence PublishResults: writes journals and reports, puts metrics, emails results',
+    });
+    this.publishFunction = new NodejsFunction(this, 'PublishResults', {
+      description:
+        'chaos-cadence PublishResults: journal, HTML report, CloudWatch metrics and email of a run',
+      entry: path.join(__dirname, '..', '..', 'lambdas', 'publish-results', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        [PUBLISH_ENV.resultsBucket]: this.bucket.bucketName,
+        [PUBLISH_ENV.topicArn]: this.topic.topicArn,
+        [PUBLISH_ENV.dashboardName]: this.dashboardName,
+        [PUBLISH_ENV.account]: stack.account,
+        [PUBLISH_ENV.partition]: stack.partition,
+        POWERTOOLS_SERVICE_NAME: 'chaos-cadence',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.CJS,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        externalModules: [],
+      },
+    });
+
+    // Logs: only this function's own log group.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    // Journals and reports; reading reports too, because the presigned report link is signed with
+    // this role's credentials and only works for what the role itself may read.
+    this.bucket.grantPut(role, 'runs/*');
+    this.bucket.grantPut(role, 'reports/*');
+    this.bucket.grantRead(role, 'reports/*');
+    this.key.grantEncryptDecrypt(role);
+    this.topic.grantPublish(role);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
+    );
+    const alarmArns = `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [alarmArns],
+      }),
+    );
+    this.acknowledgeWildcards(role, alarmArns);
+    Validations.of(this.publishFunction).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is the runtime chaos-cadence targets and tests (arm64); upgrade deliberately.',
+    });
   }
+
+  /** Acknowledges each cdk-nag IAM5 finding of the publish role, one by one, with its reason. */
+  private acknowledgeWildcards(role: iam.Role, alarmArns: string): void {
+    const stack = Stack.of(this);
+    const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    const findings: Record<string, string> = {
+      [`Resource::<${bucketId}.Arn>/runs/*`]:
+        'journals are written as runs/<yyyy>/<mm>/<run id>.json: one object per run',
+      [`Resource::<${bucketId}.Arn>/reports/*`]:
+        'reports are written (and read through the presigned link) as reports/<run id>.html: one object per run',
+      'Action::s3:Abort*': 'grantPut on the two prefixes above: aborting its own multipart uploads',
+      'Action::s3:GetObject*':
+        'grantRead on reports/* only: the presigned report link is signed with this role',
+      'Action::s3:GetBucket*': 'grantRead on reports/* only (bucket-level reads of the results bucket)',
+      'Action::s3:List*': 'grantRead on reports/* only (bucket-level reads of the results bucket)',
+      'Action::kms:ReEncrypt*': 'encrypt/decrypt grant on the one results key',
+      'Action::kms:GenerateDataKey*': 'encrypt/decrypt grant on the one results key (S3 SSE-KMS, SNS)',
+      'Resource::*':
+        'cloudwatch:PutMetricData has no resource type (limited to the ChaosCadence namespace by condition), ' +
+        'cloudwatch:GetMetricData has no resource-level permissions, X-Ray PutTraceSegments needs *',
+      [`Resource::${nagName(stack, alarmArns)}`]:
+        'DescribeAlarms reads the stop-condition alarms of the plan it receives, known only at run time',
+    };
+    for (const [finding, reason] of Object.entries(findings)) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    }
+  }
+}
+
+/** Spells a value the way cdk-nag names findings: `Fn::Join` joined, `{ Ref: X }` as `<X>`. */
+function nagName(stack: Stack, value: string): string {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    if (node !== null && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      const join = record['Fn::Join'];
+      if (Array.isArray(join) && Array.isArray(join[1])) {
+        return (join[1] as unknown[]).map(flatten).join(String(join[0]));
+      }
+      if (typeof record.Ref === 'string') return `<${record.Ref}>`;
+    }
+    return JSON.stringify(node);
+  };
+  return flatten(stack.resolve(value));
 }

@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseConfigText } from '../../lib/config/load';
+import { Results } from '../../lib/constructs/results';
+
+const configText = readFileSync(join(__dirname, '..', '..', 'chaos-cadence.config.yaml'), 'utf8');
+
+function build(emails: string[] = ['sre@example.com', 'oncall@example.com'], bundle = false) {
+  const config = { ...parseConfigText(configText), notifications: { emails } };
+  // The feature flag of cdk.json: access logs are delivered through a bucket policy, not an ACL.
+  const flags = { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true };
+  const app = new App({ context: bundle ? flags : { ...flags, 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'ChaosCadence', { env: { account: '123456789012', region: 'eu-central-1' } });
+  const results = new Results(stack, 'Results', { config });
+  return { stack, results, template: Template.fromStack(stack) };
+}
+
+const { stack, results, template } = build();
+
+describe('Results', () => {
+  it('creates a KMS key with rotation on', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('encrypts the results bucket with the key and keeps versions', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: {
+                'Fn::GetAtt': [stack.getLogicalId(results.key.node.defaultChild as never), 'Arn'],
+              },
+            },
+          },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+  });
+
+  it('blocks every kind of public access on both buckets', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+
+    expect(Object.keys(buckets)).toHaveLength(2);
+    for (const bucket of Object.values(buckets)) {
+      expect(
+        (bucket as { Properties: Record<string, unknown> }).Properties.PublicAccessBlockConfiguration,
+      ).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+  });
+
+  it('denies requests without TLS to the results bucket', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: stack.getLogicalId(results.bucket.node.defaultChild as never) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('logs server access to the separate access-log bucket', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: {
+        DestinationBucketName: {
+          Ref: stack.getLogicalId(results.accessLogBucket.node.defaultChild as never),
+        },
+        LogFilePrefix: 'results/',
+      },
+    });
+  });
+
+  it('expires reports and noncurrent versions after 400 days and keeps the journals', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Id: 'expire-reports',
+            Prefix: 'reports/',
+            ExpirationInDays: 400,
+            Status: 'Enabled',
+          }),
+          Match.objectLike({ Id: 'expire-noncurrent', NoncurrentVersionExpiration: { NoncurrentDays: 400 } }),
+        ]),
+      },
+    });
+    const rules = JSON.stringify(template.findResources('AWS::S3::Bucket'));
+    expect(rules).not.toContain('"Prefix":"runs/"');
+  });
+
+  it('encrypts the topic with the key', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(results.key.node.defaultChild as never), 'Arn'] },
+    });
+  });
+
+  it('denies publishing to the topic without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes each configured address by email', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+  });
+
+  it('runs publish-results on Node.js 22 arm64 with X-Ray and its settings in the environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: Match.objectLike({
+          CHAOS_RESULTS_BUCKET: { Ref: stack.getLogicalId(results.bucket.node.defaultChild as never) },
+          CHAOS_TOPIC_ARN: { Ref: stack.getLogicalId(results.topic.node.defaultChild as never) },
+          CHAOS_DASHBOARD_NAME: 'ChaosCadence-ChaosCadence',
+          CHAOS_ACCOUNT: '123456789012',
+        }),
+      },
+    });
+  });
+
+  it('keeps the function logs for a year', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('lets the function put metrics only in the ChaosCadence namespace', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'cloudwatch:PutMetricData',
+            Effect: 'Allow',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': 'ChaosCadence' } },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('lets the function write only under runs/ and reports/', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+
+    expect(policies).toContain('/runs/*');
+    expect(policies).toContain('/reports/*');
+    expect(policies).not.toMatch(/"Arn"\]\},"\/\*"/);
+  });
+
+  it('lets the function publish to the topic', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Resource: { Ref: stack.getLogicalId(results.topic.node.defaultChild as never) },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('attaches no managed policy to the function role', () => {
+    const roles = template.findResources('AWS::IAM::Role');
+
+    for (const role of Object.values(roles)) {
+      expect((role as { Properties: Record<string, unknown> }).Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
+    const violations = new AwsSolutionsChecks().validateScope(stack).violations;
+
+    expect(
+      violations.map(
+        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
+      ),
+    ).toEqual([]);
+  });
+
+  it('creates no subscription when no address is configured', () => {
+    const none = build([]);
+
+    none.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('fails on a report retention that is not a whole number of days', () => {
+    const config = parseConfigText(configText);
+    const local = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+
+    expect(() => new Results(local, 'Results', { config, reportRetentionDays: 0.5 })).toThrow(
+      'reportRetentionDays must be a whole number of days >= 1 (got 0.5)',
+    );
+  });
+
+  it('bundles the publish-results handler with local esbuild', () => {
+    const bundled = build(['sre@example.com'], true);
+
+    bundled.template.hasResourceProperties('AWS::Lambda::Function', {
+      Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('\\.zip$') },
+      Handler: 'index.handler',
+    });
+  });
+});
