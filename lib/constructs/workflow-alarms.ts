@@ -1,0 +1,99 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Props of {@link WorkflowAlarms}. */
+export interface WorkflowAlarmsProps {
+  /** The chaos-cadence workflow. */
+  readonly stateMachine: sfn.IStateMachine;
+  /** Every alarm notifies this topic (the one the results email goes to). */
+  readonly topic: sns.ITopic;
+  /**
+   * Dead-letter queues to watch: one alarm each on `ApproximateNumberOfMessagesVisible > 0`.
+   * Leave out the queues `CadenceSchedule` created itself; it already alarms on them.
+   * @default - none
+   */
+  readonly deadLetterQueues?: readonly sqs.IQueue[];
+  /**
+   * The alarm period.
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+}
+
+/**
+ * Alarms on the workflow's own failures, all notifying the same SNS topic: an execution failed,
+ * timed out or was aborted (>= 1 in a period; no data is fine), and messages in dead-letter queues.
+ * A chaos run that breaks is itself an incident someone must look at: its fault may still be running.
+ */
+export class WorkflowAlarms extends Construct {
+  /** `ExecutionsFailed >= 1`. */
+  public readonly executionsFailed: cloudwatch.Alarm;
+  /** `ExecutionsTimedOut >= 1`. */
+  public readonly executionsTimedOut: cloudwatch.Alarm;
+  /** `ExecutionsAborted >= 1` (someone or something stopped an execution). */
+  public readonly executionsAborted: cloudwatch.Alarm;
+  /** One per dead-letter queue, in the order given. */
+  public readonly deadLetterQueueAlarms: readonly cloudwatch.Alarm[];
+  /** Every alarm above. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: WorkflowAlarmsProps) {
+    super(scope, id);
+    const { stateMachine, topic } = props;
+    const period = props.period ?? Duration.minutes(5);
+    const action = new cloudwatchActions.SnsAction(topic);
+
+    const executionAlarm = (alarmId: string, metric: cloudwatch.Metric, what: string): cloudwatch.Alarm => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: `chaos-cadence: a workflow execution ${what}. Check the execution and make sure no fault is still running (npx chaos-cadence halt stops it).`,
+        metric,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      return alarm;
+    };
+    const sum = { period, statistic: cloudwatch.Stats.SUM };
+    this.executionsFailed = executionAlarm('ExecutionsFailed', stateMachine.metricFailed(sum), 'failed');
+    this.executionsTimedOut = executionAlarm(
+      'ExecutionsTimedOut',
+      stateMachine.metricTimedOut(sum),
+      'timed out',
+    );
+    this.executionsAborted = executionAlarm(
+      'ExecutionsAborted',
+      stateMachine.metricAborted(sum),
+      'was aborted',
+    );
+
+    this.deadLetterQueueAlarms = (props.deadLetterQueues ?? []).map((queue, index) => {
+      const alarm = new cloudwatch.Alarm(this, `DeadLetterQueue${index}`, {
+        alarmDescription: `chaos-cadence: messages in dead-letter queue ${queue.node.path}; a start or a step could not be delivered.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      return alarm;
+    });
+
+    this.alarms = [
+      this.executionsFailed,
+      this.executionsTimedOut,
+      this.executionsAborted,
+      ...this.deadLetterQueueAlarms,
+    ];
+  }
+}
