@@ -98,6 +98,17 @@ describe('chaos-cadence rehearse', () => {
     );
   });
 
+  it('fails with exit 2 naming the config path when the config is invalid', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'chaos-cadence.config.yaml');
+    writeFileSync(file, 'experiments: []\n');
+
+    const result = await runCli(['rehearse', '--out', dir, '--config', file]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}: experiments: experiments needs at least one experiment`);
+  });
+
   it('fails with exit 2 when --experiments names an experiment the config lacks', async () => {
     const result = await runCli(['rehearse', '--out', tempDir(), '--experiments', 'web-cpu-80,db-cpu']);
 
