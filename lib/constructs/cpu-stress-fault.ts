@@ -262,7 +262,8 @@ export class CpuStressFault extends Construct implements IFaultPermissions {
         resources: [bucket.arnForObjects(`${prefix}*`)],
       }),
     );
-    bucket.encryptionKey?.grantEncryptDecrypt(role);
+    // SSE-KMS buckets: write (GenerateDataKey) and read back (Decrypt) the report objects, nothing more.
+    bucket.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledgeWildcardResources(
       role,
       [bucket.arnForObjects(`${prefix}*`)],

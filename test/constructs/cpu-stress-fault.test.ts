@@ -279,6 +279,22 @@ describe('CpuStressFault, cpuStress via FIS', () => {
     });
   });
 
+  it('stays cdk-nag clean with a FIS report in a KMS-encrypted bucket', () => {
+    const stack = newStack();
+    const { config, experiment } = stressFault({}, { fisReports: true });
+    const bucket = new s3.Bucket(stack, 'Results', { encryption: s3.BucketEncryption.KMS });
+
+    const fault = new CpuStressFault(stack, 'Fault', {
+      config,
+      experiment,
+      baseDir: LIBRARY_DIR,
+      reportBucket: bucket,
+      dashboard: { dashboardArn: 'arn:aws:cloudwatch::123456789012:dashboard/chaos' },
+    });
+
+    expect(new AwsSolutionsChecks().validateScope(fault).violations).toEqual([]);
+  });
+
   it('asks for no FIS report by default', () => {
     const { template } = build();
 
