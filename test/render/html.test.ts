@@ -43,7 +43,7 @@ describe('renderReportHtml', () => {
     const html = reportOf(abortedResult);
 
     expect(html).toMatch(
-      /<li class="alarm"><time datetime="2026-03-03T09:01:50.000Z">09:01:50<\/time>alarm sock-shop-5xx: OK -&gt; ALARM<\/li>/,
+      /<li class="ev-alarm"><time datetime="2026-03-03T09:01:50.000Z">09:01:50<\/time>alarm sock-shop-5xx: OK -&gt; ALARM<\/li>/,
     );
   });
 

@@ -68,9 +68,9 @@ table.probes th, table.probes td { border-bottom: 1px solid #e3e5e8; text-align:
 ol.timeline { list-style: none; padding: 0; border-left: 3px solid #d7dae0; margin-left: 6px; }
 ol.timeline li { padding: 2px 0 2px 12px; position: relative; font-size: 0.9rem; }
 ol.timeline li::before { content: ""; position: absolute; left: -8px; top: 8px; width: 11px; height: 11px; border-radius: 50%; background: #9aa0a6; }
-ol.timeline li.fault::before, ol.timeline li.stop::before { background: #b35c00; }
-ol.timeline li.alarm::before, ol.timeline li.error::before, ol.timeline li.check-bad::before { background: #b00020; }
-ol.timeline li.ok::before, ol.timeline li.check-ok::before { background: #1b7f3b; }
+ol.timeline li.ev-fault::before, ol.timeline li.ev-stop::before { background: #b35c00; }
+ol.timeline li.ev-alarm::before, ol.timeline li.ev-error::before, ol.timeline li.ev-check-bad::before { background: #b00020; }
+ol.timeline li.ev-ok::before, ol.timeline li.ev-check-ok::before { background: #1b7f3b; }
 ol.timeline time { font-family: ui-monospace, Menlo, Consolas, monospace; color: #444; margin-right: 8px; }
 svg.chart { width: 100%; height: auto; display: block; background: #fff; }
 .legend { list-style: none; padding: 0; margin: 2px 0 10px; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 0.85rem; }
@@ -233,7 +233,7 @@ function cardHtml(result: ExperimentResult, options: ReportOptions, index: numbe
   const events = buildTimeline(result)
     .map(
       (e) =>
-        `<li class="${e.kind}"><time datetime="${escapeHtml(e.at)}">${escapeHtml(formatClock(e.at))}</time>${escapeHtml(e.text)}</li>`,
+        `<li class="ev-${e.kind}"><time datetime="${escapeHtml(e.at)}">${escapeHtml(formatClock(e.at))}</time>${escapeHtml(e.text)}</li>`,
     )
     .join('');
   parts.push(section('timeline', 'Timeline (UTC)', `<ol class="timeline">${events}</ol>`));
