@@ -1,6 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -12,6 +14,13 @@ export interface WorkflowAlarmsProps {
   readonly stateMachine: sfn.IStateMachine;
   /** Every alarm notifies this topic (the one the results email goes to). */
   readonly topic: sns.ITopic;
+  /**
+   * The KMS key of `topic`, when it is encrypted. CloudWatch can publish an alarm to an encrypted
+   * topic only when the key policy lets `cloudwatch.amazonaws.com` use the key; this construct adds
+   * that statement (condition: this account). Without it the alarms fire but nobody is told.
+   * @default - the topic is not KMS-encrypted, or the key policy already allows CloudWatch
+   */
+  readonly topicKey?: kms.IKey;
   /**
    * Dead-letter queues to watch: one alarm each on `ApproximateNumberOfMessagesVisible > 0`.
    * Leave out the queues `CadenceSchedule` created itself; it already alarms on them.
@@ -47,6 +56,13 @@ export class WorkflowAlarms extends Construct {
     const { stateMachine, topic } = props;
     const period = props.period ?? Duration.minutes(5);
     const action = new cloudwatchActions.SnsAction(topic);
+    props.topicKey?.grant(
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
 
     const executionAlarm = (alarmId: string, metric: cloudwatch.Metric, what: string): cloudwatch.Alarm => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {

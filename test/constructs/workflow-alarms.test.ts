@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -64,6 +65,31 @@ describe('WorkflowAlarms', () => {
 
     template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     expect(alarms.alarms).toHaveLength(3);
+  });
+
+  it('lets CloudWatch of this account use the key of an encrypted topic', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+
+    new WorkflowAlarms(stack, 'Alarms', {
+      stateMachine: sfn.StateMachine.fromStateMachineArn(stack, 'Workflow', STATE_MACHINE_ARN),
+      topic,
+      topicKey: key,
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+          }),
+        ]),
+      },
+    });
   });
 
   it('has no cdk-nag findings', () => {
