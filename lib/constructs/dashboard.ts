@@ -120,7 +120,7 @@ export class ResultsDashboard extends Construct {
       '',
       `**Experiments**\n${experiments}`,
       '',
-      `**Next scheduled runs**\n${runs}`,
+      `**Next scheduled runs** (as of the last deploy)\n${runs}`,
       '',
       `**Halt everything now:** \`npx chaos-cadence halt\` (sets SSM parameter \`${props.killSwitchParameterName}\` to \`on\`: ` +
         'no new runs, and a running fault is stopped within one poll). Resume with `npx chaos-cadence resume`.',
