@@ -1,15 +1,269 @@
+import { join } from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LambdaDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { AllowedHours } from '../../lambdas/shared/aws';
+import { settingsToEnv } from '../../lambdas/shared/settings';
 import type { RunConfig } from '../../lambdas/shared/types';
+import { templateIdSubstitutionKey } from '../config/plan';
+import { renderDefinition, type FunctionArnKey } from '../workflow/definition';
+import type { IFaultPermissions } from './fault-permissions';
 
 /** Props of {@link ExperimentWorkflow}. */
 export interface ExperimentWorkflowProps {
+  /** Every deployed experiment's plan; baked into the definition. */
   readonly runConfig: RunConfig;
+  /** The fault resources of the experiments: template ids and grants for the start/poll/stop functions. */
+  readonly faults: readonly IFaultPermissions[];
+  /** The PublishResults function (results construct). */
+  readonly publishFunction: lambda.IFunction;
+  /** The kill switch parameter (`off` / `on`). */
+  readonly killSwitch: ssm.IStringParameter;
+  /** SSM Change Calendar name; runs only while it is OPEN. @default - no calendar check */
+  readonly changeCalendar?: string;
+  /** When runs may happen, in `timeZone`. */
+  readonly allowedHours: AllowedHours;
+  /** IANA time zone of the allowed hours. */
+  readonly timeZone: string;
+  /** Results bucket name, for links in settings. @default - none */
+  readonly resultsBucketName?: string;
+  /** Results topic ARN, for settings. @default - none */
+  readonly topicArn?: string;
+  /** Dashboard name, for links. @default - none */
+  readonly dashboardName?: string;
+  /** Retention of the workflow's and the functions' logs. @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /** The state machine's name. @default `<stack name>-run-experiments` */
+  readonly stateMachineName?: string;
 }
 
-/** The Step Functions workflow and its Lambdas (issue 3 fills this in). */
+/** The functions of the workflow, by role. */
+export interface ExperimentWorkflowFunctions {
+  readonly checkGuardRails: lambda.IFunction;
+  readonly checkSteadyState: lambda.IFunction;
+  readonly startFault: lambda.IFunction;
+  readonly pollStopConditions: lambda.IFunction;
+  readonly stopFault: lambda.IFunction;
+  readonly verdict: lambda.IFunction;
+  /** The backstop: stops a failed/timed-out/aborted execution's faults and publishes a failed result. */
+  readonly sweep: lambda.IFunction;
+}
+
+const LAMBDAS = join(__dirname, '..', '..', 'lambdas');
+
+/**
+ * The Step Functions Standard workflow (`state-machines/run-experiments.asl.json`) and its Lambdas,
+ * with hand-written least-privilege IAM, logging ALL with execution data, X-Ray tracing, and an
+ * EventBridge backstop that stops a run's faults when the execution fails, times out or is aborted.
+ */
 export class ExperimentWorkflow extends Construct {
+  /** The state machine. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The state machine's execution log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The functions it calls. */
+  public readonly functions: ExperimentWorkflowFunctions;
+
   constructor(scope: Construct, id: string, props: ExperimentWorkflowProps) {
     super(scope, id);
-    void props;
+    const stack = Stack.of(this);
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const stateMachineName = props.stateMachineName ?? `${stack.stackName}-run-experiments`;
+    const stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const executionArns = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const environment = settingsToEnv({
+      account: stack.account,
+      partition: stack.partition,
+      killSwitchParameter: props.killSwitch.parameterName,
+      ...(props.changeCalendar !== undefined ? { changeCalendar: props.changeCalendar } : {}),
+      allowedHours: props.allowedHours,
+      timeZone: props.timeZone,
+      resultsBucket: props.resultsBucketName ?? '',
+      topicArn: props.topicArn ?? '',
+      dashboardName: props.dashboardName ?? '',
+      stackName: stack.stackName,
+    });
+
+    const fn = (name: string, folder: string, timeout: Duration, handlerFile = 'handler.ts') => {
+      const role = new iam.Role(this, `${name}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `chaos-cadence ${name}`,
+      });
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+        retention,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      logGroup.grantWrite(role);
+      const f = new nodejs.NodejsFunction(this, name, {
+        entry: join(LAMBDAS, folder, handlerFile),
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        timeout,
+        memorySize: 256,
+        role,
+        logGroup,
+        tracing: lambda.Tracing.ACTIVE,
+        environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'chaos-cadence' },
+        bundling: { minify: true, sourceMap: true, target: 'node22' },
+      });
+      Validations.of(f).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is the runtime chaos-cadence is built and tested for (the handlers use its APIs); moving to a newer runtime is a deliberate upgrade, not an automatic one.',
+      });
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; CloudWatch DescribeAlarms/GetMetricData, Auto Scaling DescribeAutoScalingGroups, EC2 DescribeInstances and FIS ListExperiments cannot be scoped to resources; log streams of the own log group are `:*`.',
+      });
+      return f;
+    };
+
+    const checkGuardRails = fn('CheckGuardRails', 'check-guard-rails', Duration.seconds(50));
+    const checkSteadyState = fn('CheckSteadyState', 'check-steady-state', Duration.seconds(150));
+    const startFault = fn('StartFault', 'start-fault', Duration.seconds(100));
+    const pollStopConditions = fn('PollStopConditions', 'poll-stop-conditions', Duration.seconds(390));
+    const stopFault = fn('StopFault', 'stop-fault', Duration.seconds(150));
+    const verdict = fn('Verdict', 'verdict', Duration.seconds(30));
+    const sweep = fn('Sweep', 'stop-fault', Duration.seconds(300), 'sweep-handler.ts');
+
+    // Guard rails: the kill switch, running executions of this state machine, the change calendar.
+    const readKillSwitch = new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [props.killSwitch.parameterArn],
+    });
+    checkGuardRails.addToRolePolicy(readKillSwitch);
+    pollStopConditions.addToRolePolicy(readKillSwitch);
+    checkGuardRails.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [stateMachineArn] }),
+    );
+    if (props.changeCalendar !== undefined) {
+      checkGuardRails.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:GetCalendarState'],
+          resources: [
+            stack.formatArn({ service: 'ssm', resource: 'document', resourceName: props.changeCalendar }),
+          ],
+        }),
+      );
+    }
+    // Probes and stop conditions: these read-only actions support no resource-level permissions.
+    checkSteadyState.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:GetMetricData',
+          'autoscaling:DescribeAutoScalingGroups',
+        ],
+        resources: ['*'],
+      }),
+    );
+    pollStopConditions.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
+    );
+    sweep.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeStateMachineForExecution'],
+        resources: [executionArns],
+      }),
+    );
+    Validations.of(sweep.role ?? sweep).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${stateMachineName}:*]`,
+      reason:
+        'The sweep reads the definition of any execution of this one state machine (execution names are run ids, unknown in advance).',
+    });
+    for (const fault of props.faults) {
+      fault.grantInject(startFault);
+      fault.grantObserve(startFault);
+      fault.grantObserve(pollStopConditions);
+      fault.grantObserve(stopFault);
+      fault.grantStop(stopFault);
+      fault.grantObserve(sweep);
+      fault.grantStop(sweep);
+    }
+
+    this.functions = {
+      checkGuardRails,
+      checkSteadyState,
+      startFault,
+      pollStopConditions,
+      stopFault,
+      verdict,
+      sweep,
+    };
+
+    const arns: Record<FunctionArnKey, string> = {
+      CheckGuardRailsFunctionArn: checkGuardRails.functionArn,
+      CheckSteadyStateFunctionArn: checkSteadyState.functionArn,
+      StartFaultFunctionArn: startFault.functionArn,
+      PollStopConditionsFunctionArn: pollStopConditions.functionArn,
+      StopFaultFunctionArn: stopFault.functionArn,
+      VerdictFunctionArn: verdict.functionArn,
+      PublishResultsFunctionArn: props.publishFunction.functionArn,
+    };
+    const templateIds: Record<string, string> = {};
+    for (const fault of props.faults) {
+      if (fault.templateId !== undefined)
+        templateIds[templateIdSubstitutionKey(fault.experimentName)] = fault.templateId;
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    const role = new iam.Role(this, 'StateMachineRole', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'chaos-cadence workflow: invokes exactly its functions',
+    });
+    // Exactly the functions of the definition (no `:*` qualifiers: the ASL calls unqualified ARNs).
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(arns) }),
+    );
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(renderDefinition(props.runConfig)),
+      definitionSubstitutions: { ...arns, ...templateIds },
+      role,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:CreateLogDelivery & co.) and X-Ray tracing actions require Resource "*" (AWS documentation); Lambda invocation is limited to the workflow functions.',
+    });
+
+    // Backstop: an execution that ends FAILED / TIMED_OUT / ABORTED is swept: every fault tagged or
+    // commented with its run id is stopped, then a failed result is published (on-success destination).
+    new events.Rule(this, 'SweepOnExecutionEnd', {
+      description: 'chaos-cadence: stop the faults of a run whose execution failed, timed out or was aborted',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [stateMachineArn] },
+      },
+      targets: [new eventTargets.LambdaFunction(sweep, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+    });
+    new lambda.EventInvokeConfig(this, 'SweepPublishes', {
+      function: sweep,
+      onSuccess: new LambdaDestination(props.publishFunction, { responseOnly: true }),
+      retryAttempts: 2,
+    });
   }
 }

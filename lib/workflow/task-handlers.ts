@@ -13,6 +13,7 @@ import { pollStopConditions, type PollInput } from '../../lambdas/poll-stop-cond
 import { startFault, type StartFaultInput } from '../../lambdas/start-fault/start-fault';
 import { stopFault, type StopFaultInput } from '../../lambdas/stop-fault/stop-fault';
 import { verdict, type VerdictInput } from '../../lambdas/verdict/verdict';
+import { publishResults } from '../../lambdas/publish-results/publish-results';
 import type { PublishInput, PublishOutput } from '../../lambdas/shared/types';
 
 /** Every Task state of `state-machines/run-experiments.asl.json`. */
@@ -44,22 +45,8 @@ export const TASKS_AFTER_START_FAULT: readonly TaskStateName[] = [
 /** A local Task handler: the state's input after `Parameters`, the function's result. */
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
-/** Publishes the run; injected because the PublishResults core belongs to the results part. */
+/** Publishes the run (default: the publish-results core; tests may pass their own). */
 export type PublishCore = (input: PublishInput, runtime: Runtime) => Promise<PublishOutput>;
-
-/** Raised when PublishResults runs without a publish core (pass one to {@link createTaskHandlers}). */
-export class PublishNotWiredError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PublishNotWiredError';
-  }
-}
-
-// lambdas/publish-results/publish-results.ts (the results part) is not in the tree yet; once it is,
-// this default becomes its publishResults.
-function publishNotWired(): Promise<PublishOutput> {
-  return Promise.reject(new PublishNotWiredError('no publish core given to createTaskHandlers'));
-}
 
 /**
  * The local handlers for every Task state, keyed by state name, each calling the same pure core as
@@ -67,7 +54,7 @@ function publishNotWired(): Promise<PublishOutput> {
  */
 export function createTaskHandlers(
   runtime: Runtime,
-  publish: PublishCore = publishNotWired,
+  publish: PublishCore = publishResults,
 ): Record<TaskStateName, TaskHandler> {
   const stop: TaskHandler = (input) => stopFault(input as StopFaultInput, runtime);
   return {
