@@ -20,7 +20,7 @@ import { startFakeAws } from './fake-aws';
 import { HISTORY_EVENT_LIMIT } from './history-model';
 import { benchEvents } from './lambda-events';
 import { DEPLOYED_EXTERNALS, bundleLambda, findLambdaEntries, measureColdInit } from './lambdas';
-import { memorySizes } from './memory';
+import { deployedFunctions, type DeployedFunctions } from './memory';
 import { fisCost, orchestrationCost } from './pricing';
 import {
   abortLatencySeconds,
@@ -94,10 +94,14 @@ function shiftAlarms(scenario: Scenario, seconds: number): Scenario {
   return { ...scenario, alarms };
 }
 
-async function lambdaFigures(report: Report, options: Options, workDir: string): Promise<void> {
+async function lambdaFigures(
+  report: Report,
+  options: Options,
+  workDir: string,
+  deployed: DeployedFunctions,
+): Promise<void> {
   const runs = options.quick ? 3 : 15;
   const entries = findLambdaEntries(ROOT);
-  if (entries.length === 0) throw new BenchError('no lambdas/<step>/handler.ts found');
   const fake = await startFakeAws();
   try {
     const { events, definition } = benchEvents(loadConfig({ path: options.config, cwd: ROOT }), fake.url);
@@ -115,7 +119,7 @@ async function lambdaFigures(report: Report, options: Options, workDir: string):
         value: round(sizes.deployedBytes / 1024),
         unit: 'KB',
         target: { max: 300, label: '<= 300 KB' },
-        note: `self-contained (SDK bundled too): ${round(sizes.selfContainedBytes / 1024)} KB`,
+        note: `+ ${round(sizes.mapBytes / 1024)} KB source map; self-contained (SDK bundled too): ${round(sizes.selfContainedBytes / 1024)} KB`,
       });
       if (event === undefined) {
         report.note(
@@ -123,11 +127,14 @@ async function lambdaFigures(report: Report, options: Options, workDir: string):
         );
         continue;
       }
+      const fn = deployed.found[entry.name];
       const init = await measureColdInit(entry.name, sizes.outfile, event, {
         runs,
         endpoint: fake.url,
         root: ROOT,
         workDir,
+        memoryMb: deployed.memoryOf(entry.name),
+        ...(fn?.nodeOptions !== undefined ? { nodeOptions: fn.nodeOptions } : {}),
       });
       if (init.error) failures.push(`${entry.name}: ${init.error}`);
       report.add({
@@ -135,7 +142,7 @@ async function lambdaFigures(report: Report, options: Options, workDir: string):
         value: round(init.medianMs),
         unit: 'ms',
         target: { max: 150, label: '<= 150 ms' },
-        note: `of which loading the bundle + SDK: ${round(init.medianLoadMs)} ms${init.error ? '; handler threw' : ''}`,
+        note: `of which loading the bundle + SDK: ${round(init.medianLoadMs)} ms${fn?.nodeOptions ? `; NODE_OPTIONS=${fn.nodeOptions}` : ''}${init.error ? '; handler threw' : ''}`,
       });
     }
     report.note(
@@ -167,19 +174,18 @@ function requirePassed(run: Rehearsed, what: string, expected: string): void {
   }
 }
 
-async function rehearsalFigures(report: Report, options: Options): Promise<void> {
+async function rehearsalFigures(report: Report, options: Options, memory: DeployedFunctions): Promise<void> {
   const configFile = resolve(ROOT, options.config);
   const loaded = configVariant(configFile, {});
   const healthy = scenarioFrom(join(SCENARIOS, 'healthy.yaml'));
   const functions = taskFunctions();
-  const memory = memorySizes(loaded, [...new Set(Object.values(functions))]);
 
   log('rehearsing the default run (scenarios/healthy.yaml)');
   const run = await rehearse(loaded, healthy);
   requirePassed(run, 'default run', 'passed');
   const plan = run.result.journal?.experiments[0]?.plan;
   const faultSeconds = plan?.fault.durationSeconds ?? 0;
-  const usage = lambdaUsage(run.tapped, functions, memory.of);
+  const usage = lambdaUsage(run.tapped, functions, memory.memoryOf);
   const cost = orchestrationCost(
     run.history.stateTransitions,
     usage.gbSeconds,
@@ -204,7 +210,7 @@ async function rehearsalFigures(report: Report, options: Options): Promise<void>
     value: round(usage.gbSeconds, 3),
     unit: 'GB-s',
     note: Object.entries(usage.billedSecondsByFunction)
-      .map(([fn, s]) => `${fn} ${round(s, 3)} s x ${memory.of(fn)} MB`)
+      .map(([fn, s]) => `${fn} ${round(s, 3)} s x ${memory.memoryOf(fn)} MB`)
       .join(', '),
   });
   report.add({
@@ -233,7 +239,9 @@ async function rehearsalFigures(report: Report, options: Options): Promise<void>
     report.note(
       missing.length > 0
         ? `memory: ${[...new Set(missing)].join(', ')} not found as AWS::Lambda::Function in the stack (functions: ${memory.functions.length}); priced at Lambda's default 128 MB`
-        : `memory sizes read from the synthesized stack: ${JSON.stringify(memory.found)}`,
+        : `memory sizes read from the stack (built in-process): ${Object.entries(memory.found)
+            .map(([fn, f]) => `${fn} ${f.memoryMb} MB`)
+            .join(', ')}`,
     );
   report.note(
     "GB-s = per invocation (virtual handler time, i.e. PollStopConditions' sleeps, + real compute time while virtual time stood still), " +
@@ -328,8 +336,14 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'chaos-cadence-bench-'));
   const load = loadavg()[0] ?? 0;
   try {
-    await lambdaFigures(report, options, workDir);
-    await rehearsalFigures(report, options);
+    const entries = findLambdaEntries(ROOT);
+    if (entries.length === 0) throw new BenchError('no lambdas/<step>/handler.ts found');
+    log('building the stack in-process for memory sizes and NODE_OPTIONS');
+    const deployed = deployedFunctions(loadConfig({ path: options.config, cwd: ROOT }), [
+      ...new Set([...entries.map((e) => e.name), ...Object.values(taskFunctions())]),
+    ]);
+    await lambdaFigures(report, options, workDir, deployed);
+    await rehearsalFigures(report, options, deployed);
 
     if (!options.quick) {
       log('timing cdk synth (3x)');

@@ -14,8 +14,8 @@ export interface LambdaEntry {
 
 /**
  * What the CDK NodejsFunction does for `Runtime.NODEJS_22_X` with this repo's cdk.json:
- * esbuild `--bundle --platform=node --target=node22 --format=cjs`, `--minify` (set by our constructs),
- * and the SDK left out because the runtime ships it: `@aws-sdk/*`, plus `@smithy/*` because the
+ * esbuild `--bundle --platform=node --target=node22 --format=cjs`, `--minify --sourcemap` (set by our
+ * constructs; the map is a separate file next to the bundle), and the SDK left out because the runtime ships it: `@aws-sdk/*`, plus `@smithy/*` because the
  * feature flag `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages` is on.
  */
 export const DEPLOYED_EXTERNALS = ['@aws-sdk/*', '@smithy/*'] as const;
@@ -42,6 +42,8 @@ export interface BundleSizes {
   readonly deployedBytes: number;
   /** Minified with the SDK bundled too: what a self-contained bundle would weigh. */
   readonly selfContainedBytes: number;
+  /** The source map deployed next to it. */
+  readonly mapBytes: number;
   /** The deployed bundle file. */
   readonly outfile: string;
 }
@@ -61,10 +63,15 @@ export async function bundleLambda(entry: LambdaEntry, outDir: string): Promise<
   const dir = join(outDir, entry.name.replace(/\//g, '__'));
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'index.js');
-  await build({ ...common, outfile, external: [...DEPLOYED_EXTERNALS] });
+  await build({ ...common, outfile, sourcemap: true, external: [...DEPLOYED_EXTERNALS] });
   const selfContained = join(dir, 'self-contained.js');
   await build({ ...common, outfile: selfContained });
-  return { deployedBytes: statSync(outfile).size, selfContainedBytes: statSync(selfContained).size, outfile };
+  return {
+    deployedBytes: statSync(outfile).size,
+    selfContainedBytes: statSync(selfContained).size,
+    mapBytes: statSync(`${outfile}.map`).size,
+    outfile,
+  };
 }
 
 /**
@@ -179,6 +186,9 @@ export async function measureColdInit(
     readonly endpoint: string;
     readonly root: string;
     readonly workDir: string;
+    /** The function's NODE_OPTIONS as deployed (e.g. `--enable-source-maps`). */
+    readonly nodeOptions?: string;
+    readonly memoryMb?: number;
   },
 ): Promise<ColdInit> {
   const eventFile = join(options.workDir, `${name.replace(/\//g, '__')}.event.json`);
@@ -188,6 +198,8 @@ export async function measureColdInit(
     PATH: process.env.PATH,
     ...BENCH_ENV,
     AWS_ENDPOINT_URL: options.endpoint,
+    ...(options.nodeOptions !== undefined ? { NODE_OPTIONS: options.nodeOptions } : {}),
+    ...(options.memoryMb !== undefined ? { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb) } : {}),
     AWS_LAMBDA_FUNCTION_NAME: `chaos-cadence-${name.replace(/\//g, '-')}`,
     NODE_PATH: join(options.root, 'node_modules'),
     BENCH_BUNDLE: bundle,

@@ -6,12 +6,19 @@ import type { LoadedConfig } from '../lib/config/load';
 /** Lambda's (and CDK's) default memory size when a function sets none. */
 export const DEFAULT_MEMORY_MB = 128;
 
-/** Memory sizes of the deployed functions, by function folder, and where they came from. */
-export interface MemorySizes {
-  /** Memory of a function folder (e.g. `poll-stop-conditions`). */
-  readonly of: (fn: string) => number;
-  /** Folder -> MB as found in the template. */
-  readonly found: Readonly<Record<string, number>>;
+/** What the stack deploys for one function. */
+export interface DeployedFunction {
+  readonly logicalId: string;
+  readonly memoryMb: number;
+  /** `NODE_OPTIONS` of its environment, e.g. `--enable-source-maps`. */
+  readonly nodeOptions?: string;
+}
+
+/** The deployed functions, by function name as the bench knows them (`poll-stop-conditions`...). */
+export interface DeployedFunctions {
+  /** Memory of a function (the default for one not found). */
+  readonly memoryOf: (fn: string) => number;
+  readonly found: Readonly<Record<string, DeployedFunction>>;
   /** Logical ids of every function in the template. */
   readonly functions: readonly string[];
   /** Why the stack could not be built (then every function gets the default). */
@@ -20,38 +27,59 @@ export interface MemorySizes {
 
 const pascal = (kebab: string): string =>
   kebab
-    .split(/[-/]/)
+    .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 
+/** `poll-stop-conditions` -> `PollStopConditions`; `stop-fault/sweep-handler` -> `Sweep`. */
+export function constructName(fn: string): string {
+  const extra = /\/(.+)-handler$/.exec(fn);
+  return pascal(extra?.[1] ?? fn);
+}
+
+interface FunctionResource {
+  readonly Properties?: {
+    readonly MemorySize?: number;
+    readonly Environment?: { readonly Variables?: Record<string, unknown> };
+  };
+}
+
 /**
  * Builds the stack in-process (bundling skipped, as the construct tests do) and reads each
- * `AWS::Lambda::Function`'s `MemorySize`, matching a function folder to the logical id that contains
- * its PascalCase name (`poll-stop-conditions` -> `...PollStopConditions...`). A folder with no match
- * gets {@link DEFAULT_MEMORY_MB}, which is what Lambda gives a function that sets none.
+ * `AWS::Lambda::Function`'s `MemorySize` and `NODE_OPTIONS`, matching a function to the logical id
+ * that contains its construct name (`poll-stop-conditions` -> `...PollStopConditions...`). A function
+ * with no match gets {@link DEFAULT_MEMORY_MB}, which is what Lambda gives a function that sets none.
  */
-export function memorySizes(loaded: LoadedConfig, folders: readonly string[]): MemorySizes {
-  let resources: Record<string, { Properties?: { MemorySize?: number } }>;
+export function deployedFunctions(loaded: LoadedConfig, names: readonly string[]): DeployedFunctions {
+  let resources: Record<string, FunctionResource>;
   try {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new ChaosCadenceStack(app, 'ChaosCadenceBench', { loaded });
     resources = Template.fromStack(stack).findResources('AWS::Lambda::Function');
   } catch (error) {
     return {
-      of: () => DEFAULT_MEMORY_MB,
+      memoryOf: () => DEFAULT_MEMORY_MB,
       found: {},
       functions: [],
       error: error instanceof Error ? error.message : String(error),
     };
   }
-  const found: Record<string, number> = {};
-  for (const folder of folders) {
-    const name = pascal(folder);
-    const match = Object.entries(resources).find(([id]) => id.includes(name));
-    if (match) found[folder] = match[1].Properties?.MemorySize ?? DEFAULT_MEMORY_MB;
+  const found: Record<string, DeployedFunction> = {};
+  for (const fn of names) {
+    const id = constructName(fn);
+    const match = Object.entries(resources).find(([logicalId]) =>
+      new RegExp(`${id}[0-9A-F]{8}$`).test(logicalId),
+    );
+    if (!match) continue;
+    const nodeOptions = match[1].Properties?.Environment?.Variables?.NODE_OPTIONS;
+    found[fn] = {
+      logicalId: match[0],
+      memoryMb: match[1].Properties?.MemorySize ?? DEFAULT_MEMORY_MB,
+      ...(typeof nodeOptions === 'string' ? { nodeOptions } : {}),
+    };
   }
   return {
-    of: (fn) => found[fn] ?? DEFAULT_MEMORY_MB,
+    memoryOf: (fn) => found[fn]?.memoryMb ?? DEFAULT_MEMORY_MB,
     found,
     functions: Object.keys(resources),
   };
