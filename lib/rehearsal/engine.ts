@@ -59,6 +59,8 @@ export interface RehearsalOptions {
   readonly definitionText?: string;
   /** Task handlers instead of the real cores (tests of the engine itself). */
   readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
+  /** Real milliseconds with nothing scheduled and no I/O before the run counts as stalled. @default 5000 */
+  readonly stallMs?: number;
 }
 
 /** How the execution ended. */
@@ -321,7 +323,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       }
     })();
     try {
-      output = await clock.drive(execution.result);
+      output = await clock.drive(execution.result, options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
     } catch (failure) {
       const err = failure instanceof Error ? failure : new Error(String(failure));
       if (err.name === 'RehearsalStalledError') {

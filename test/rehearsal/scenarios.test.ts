@@ -1,0 +1,130 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../../lib/config/load';
+import { runRehearsal, writeRehearsalFiles, type RehearsalResult } from '../../lib/rehearsal/engine';
+import { loadScenario } from '../../lib/rehearsal/scenario';
+
+const ROOT = join(__dirname, '..', '..');
+const SCENARIOS = join(ROOT, 'scenarios');
+
+/** Every shipped scenario and the outcome its name promises for the example config's web-cpu-80. */
+const PROMISES: Record<string, string> = {
+  healthy: 'passed',
+  'not-steady-before': 'skipped',
+  'alarm-fires': 'aborted',
+  'no-recovery': 'deviated',
+  'kill-switch-mid-fault': 'aborted',
+  'throttled-start': 'passed',
+  'fis-experiment-fails': 'failed',
+};
+
+describe('the shipped scenarios', () => {
+  let loaded: LoadedConfig;
+  const results = new Map<string, RehearsalResult>();
+  const rehearse = async (name: string): Promise<RehearsalResult> => {
+    const cached = results.get(name);
+    if (cached) return cached;
+    const result = await runRehearsal({ loaded, scenario: loadScenario(join(SCENARIOS, `${name}.yaml`)) });
+    results.set(name, result);
+    return result;
+  };
+  const successes = (result: RehearsalResult, command: string): number =>
+    result.calls.filter((c) => c.command === command && c.error === undefined).length;
+
+  beforeAll(() => {
+    loaded = loadConfig({ path: 'chaos-cadence.config.yaml', cwd: ROOT });
+  });
+
+  it('has a promise for every scenario file', () => {
+    const files = readdirSync(SCENARIOS)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
+
+    expect(files.sort()).toEqual(Object.keys(PROMISES).sort());
+  });
+
+  it.each(Object.entries(PROMISES))('%s gives the outcome %s', async (name, outcome) => {
+    const result = await rehearse(name);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.journal?.experiments.map((e) => e.outcome)).toEqual([outcome]);
+  });
+
+  it('rehearses the default 6-minute experiment in under 10 s of wall time', async () => {
+    const started = performance.now();
+
+    const result = await runRehearsal({ loaded, scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')) });
+
+    expect(result.virtualSeconds).toBeGreaterThan(360);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('healthy: publishes the journal, report, email and metrics', async () => {
+    const result = await rehearse('healthy');
+
+    expect(result.reportHtml).toMatch(/<html/i);
+    expect(result.emailSubject).toMatch(/^\[chaos-cadence\] web-cpu-80: PASSED/);
+    expect(result.metrics?.length).toBeGreaterThan(0);
+  });
+
+  it('healthy: records the recovery time in the journal', async () => {
+    const result = await rehearse('healthy');
+
+    expect(result.journal?.experiments[0]?.recoverySeconds).toEqual(expect.any(Number));
+  });
+
+  it('not-steady-before: injects nothing', async () => {
+    const result = await rehearse('not-steady-before');
+
+    expect(result.account.fisExperiments).toEqual([]);
+  });
+
+  it('alarm-fires: stops the FIS experiment', async () => {
+    const result = await rehearse('alarm-fires');
+
+    expect(successes(result, 'StopExperiment')).toBe(1);
+    expect(result.journal?.experiments[0]?.timeToStopSeconds).toEqual(expect.any(Number));
+  });
+
+  it('kill-switch-mid-fault: stops the fault within one poll interval of the switch', async () => {
+    const result = await rehearse('kill-switch-mid-fault');
+    const faultStart = result.account.faultStartedAt()?.getTime() ?? 0;
+    const stop = result.calls.find((c) => c.command === 'StopExperiment' && c.error === undefined);
+
+    expect(Date.parse(stop?.at ?? '') - faultStart).toBeLessThanOrEqual((120 + 15) * 1000);
+  });
+
+  it('throttled-start: starts exactly one experiment after two throttled attempts', async () => {
+    const result = await rehearse('throttled-start');
+    const starts = result.calls.filter((c) => c.command === 'StartExperiment');
+
+    expect(starts.map((c) => c.error?.split(':')[0] ?? 'ok')).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      'ok',
+    ]);
+    expect(result.account.fisExperiments).toHaveLength(1);
+  });
+
+  it('writes the rehearsal files of a run', async () => {
+    const result = await rehearse('healthy');
+    const out = mkdtempSync(join(tmpdir(), 'rehearsal-'));
+
+    const { dir } = writeRehearsalFiles(result, out);
+
+    const names = ['journal.json', 'report.html', 'email.txt', 'metrics.json', 'calls.json'];
+    expect(names.filter((n) => existsSync(join(dir, n)))).toEqual(names);
+  });
+
+  it('a dry run starts a skip-all experiment that injects nothing', async () => {
+    const result = await runRehearsal({
+      loaded,
+      scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')),
+      dryRun: true,
+    });
+
+    expect(result.account.fisExperiments.map((e) => e.dryRun)).toEqual([true]);
+    expect(result.account.faultStartedAt()).toBeUndefined();
+  });
+});
