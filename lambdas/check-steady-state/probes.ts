@@ -32,6 +32,22 @@ async function alarmProbe(spec: Spec<'alarm'>, runtime: Runtime): Promise<Draft>
   return { ok, expected, observed: `state ${state}${since}` };
 }
 
+/**
+ * fetch reports `fetch failed`; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause. Read by
+ * shape, not `instanceof`: the error may come from another realm (undici's own globals).
+ */
+function describeFetchError(error: unknown): string {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown;
+    cause?: { code?: unknown; message?: unknown };
+  };
+  const message = typeof shape.message === 'string' ? shape.message : String(error);
+  const cause = shape.cause;
+  const detail =
+    typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+  return detail && !message.includes(detail) ? `${message} (${detail})` : message;
+}
+
 async function httpProbe(spec: Spec<'http'>, runtime: Runtime): Promise<Draft> {
   const expected = `HTTP ${spec.expectedStatus} within ${spec.timeoutSeconds} s${spec.bodyMatch !== undefined ? `, body matching /${spec.bodyMatch}/` : ''}`;
   const controller = new AbortController();
@@ -41,6 +57,8 @@ async function httpProbe(spec: Spec<'http'>, runtime: Runtime): Promise<Draft> {
   try {
     const response = await runtime.fetch(spec.url, { method: spec.method, signal: controller.signal });
     const body = spec.bodyMatch !== undefined && spec.method === 'GET' ? await response.text() : '';
+    // An unread body keeps the connection busy until it is garbage-collected: release it now.
+    if (!response.bodyUsed) await response.body?.cancel();
     const ms = Date.now() - started;
     const statusOk = response.status === spec.expectedStatus;
     const bodyOk = spec.bodyMatch === undefined || new RegExp(spec.bodyMatch).test(body);
@@ -48,7 +66,7 @@ async function httpProbe(spec: Spec<'http'>, runtime: Runtime): Promise<Draft> {
     return { ok: statusOk && bodyOk, expected, observed, value: response.status };
   } catch (error) {
     const timedOut = controller.signal.aborted;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeFetchError(error);
     return {
       ok: false,
       expected,
@@ -65,7 +83,7 @@ async function metricProbe(spec: Spec<'metric'>, runtime: Runtime): Promise<Draf
     spec.min !== undefined ? `>= ${spec.min}` : undefined,
     spec.max !== undefined ? `<= ${spec.max}` : undefined,
   ].filter(Boolean);
-  const expected = `${spec.statistic} ${bounds.join(' and ')} over the last ${spec.windowSeconds} s`;
+  const expected = `${[spec.statistic, bounds.join(' and ')].filter(Boolean).join(' ')} over the last ${spec.windowSeconds} s`;
   const end = runtime.now();
   const answer = await awsCall('cloudwatch:GetMetricData', () =>
     runtime.clients.cloudWatch.send(
