@@ -1,44 +1,131 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { upcomingRuns } from './cadence/upcoming';
 import type { LoadedConfig } from './config/load';
-import { buildRunConfig, experimentsInGroup } from './config/plan';
+import { buildRunConfig, experimentsInGroup, templateIdSubstitutionKey } from './config/plan';
 import { CadenceSchedule } from './constructs/cadence-schedule';
 import { CpuStressFault } from './constructs/cpu-stress-fault';
+import { ResultsDashboard } from './constructs/dashboard';
 import { ExperimentWorkflow } from './constructs/experiment-workflow';
 import { GuardRails } from './constructs/guard-rails';
 import { Results } from './constructs/results';
+import { WorkflowAlarms } from './constructs/workflow-alarms';
 
 /** Props of {@link ChaosCadenceStack}. */
 export interface ChaosCadenceStackProps extends StackProps {
   /** The validated config (see `loadConfig`). */
   readonly loaded: LoadedConfig;
+  /**
+   * The moment the dashboard's "next runs" are computed from.
+   * @default now (the header says "as of the last deploy")
+   */
+  readonly now?: Date;
 }
 
 /**
  * The whole chaos-cadence deployment: results, guard rails, one fault per experiment, the workflow,
- * and one schedule per cadence group. Composes constructs, nothing else.
+ * its dashboard and alarms, and one schedule per cadence group. Composes constructs, nothing else.
  */
 export class ChaosCadenceStack extends Stack {
   constructor(scope: Construct, id: string, props: ChaosCadenceStackProps) {
     super(scope, id, props);
     const { config, baseDir, hash } = props.loaded;
 
-    new Results(this, 'Results', { config });
-    new GuardRails(this, 'GuardRails', { config });
-    config.experiments.forEach(
-      (experiment) => new CpuStressFault(this, `Fault-${experiment.name}`, { config, experiment, baseDir }),
-    );
-    new ExperimentWorkflow(this, 'Workflow', { runConfig: buildRunConfig(config, hash) });
+    const results = new Results(this, 'Results', { config });
+    const guardRails = new GuardRails(this, 'GuardRails', { config });
 
-    const groups = { default: config.cadence, ...config.cadences };
-    for (const [group, cadence] of Object.entries(groups)) {
-      const experiments = experimentsInGroup(config, group);
-      if (experiments.length === 0) continue;
-      new CadenceSchedule(this, group === 'default' ? 'Schedule' : `Schedule-${group}`, {
-        group,
-        cadence,
-        experiments,
-      });
+    const faults = config.experiments.map(
+      (experiment) =>
+        new CpuStressFault(this, `Fault-${experiment.name}`, {
+          config,
+          experiment,
+          baseDir,
+          reportBucket: results.bucket,
+          dashboard: {
+            dashboardArn: this.formatArn({
+              service: 'cloudwatch',
+              region: '',
+              resource: 'dashboard',
+              resourceName: results.dashboardName,
+            }),
+          },
+        }),
+    );
+    const templateDurations = Object.fromEntries(
+      faults.flatMap((f) =>
+        f.templateDurationSeconds !== undefined ? [[f.experimentName, f.templateDurationSeconds]] : [],
+      ),
+    );
+    // Template ids stay `${FisTemplateId_<name>}` placeholders in the plans; the workflow resolves them
+    // through definition substitutions from `faults[].templateId`.
+    const runConfig = buildRunConfig(config, hash, { templateDurations });
+
+    const workflow = new ExperimentWorkflow(this, 'Workflow', {
+      runConfig,
+      faults,
+      publishFunction: results.publishFunction,
+      killSwitch: guardRails.killSwitch,
+      ...(guardRails.changeCalendarName !== undefined
+        ? { changeCalendar: guardRails.changeCalendarName }
+        : {}),
+      allowedHours: guardRails.allowedHours,
+      timeZone: guardRails.timeZone,
+      resultsBucketName: results.bucket.bucketName,
+      topicArn: results.topic.topicArn,
+      dashboardName: results.dashboardName,
+    });
+
+    const groups = upcomingRuns(config, 3, props.now);
+    new ResultsDashboard(this, 'Dashboard', {
+      plans: Object.values(runConfig.plans),
+      stateMachine: workflow.stateMachine,
+      logGroup: workflow.logGroup,
+      killSwitchParameterName: guardRails.killSwitchParameterName,
+      nextRuns: groups
+        .filter((g) => g.enabled && g.experiments.length > 0)
+        .flatMap((g) => g.formatted.map((run) => `${run} (${g.experiments.join(', ')})`)),
+      dashboardName: results.dashboardName,
+    });
+
+    Object.entries({ default: config.cadence, ...config.cadences }).flatMap(
+      ([group, cadence]) => {
+        const experiments = experimentsInGroup(config, group);
+        if (experiments.length === 0) return [];
+        return [
+          new CadenceSchedule(this, group === 'default' ? 'Schedule' : `Schedule-${group}`, {
+            group,
+            cadence,
+            experiments,
+            stateMachine: workflow.stateMachine,
+            alarmTopic: results.topic,
+          }),
+        ];
+      },
+    );
+
+    new WorkflowAlarms(this, 'WorkflowAlarms', {
+      stateMachine: workflow.stateMachine,
+      topic: results.topic,
+      topicKey: results.key,
+    });
+
+    // The chaos-cadence CLI finds the deployment through these outputs (keys are a contract).
+    const outputs: Record<string, string> = {
+      StateMachineArn: workflow.stateMachine.stateMachineArn,
+      ResultsBucketName: results.bucket.bucketName,
+      KillSwitchParameterName: guardRails.killSwitchParameterName,
+      TopicArn: results.topic.topicArn,
+      DashboardName: results.dashboardName,
+      DashboardUrl: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${results.dashboardName}`,
+    };
+    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
+    for (const fault of faults) {
+      if (fault.templateId !== undefined) {
+        new CfnOutput(this, templateIdSubstitutionKey(fault.experimentName).replace(/_/g, ''), {
+          value: fault.templateId,
+          description: `FIS experiment template of ${fault.experimentName}`,
+        });
+      }
     }
   }
 }

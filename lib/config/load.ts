@@ -123,9 +123,8 @@ function friendlyMessage(issue: z.core.$ZodIssue): string {
   if (!isZodDefault) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined)
-        return `is required (${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`})`;
-      return `must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+      if (issue.input === undefined) return `is required (${typeName(issue.expected)})`;
+      return `must be ${typeName(issue.expected)}`;
     case 'too_big':
       if (issue.origin === 'array') return `allows at most ${String(issue.maximum)} items`;
       if (issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters`;

@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../faults/nag';
 import type { AllowedHours } from '../../lambdas/shared/aws';
 import { settingsToEnv } from '../../lambdas/shared/settings';
 import type { RunConfig } from '../../lambdas/shared/types';
@@ -185,11 +186,11 @@ export class ExperimentWorkflow extends Construct {
         resources: [executionArns],
       }),
     );
-    Validations.of(sweep.role ?? sweep).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${stateMachineName}:*]`,
-      reason:
-        'The sweep reads the definition of any execution of this one state machine (execution names are run ids, unknown in advance).',
-    });
+    acknowledgeWildcardResources(
+      sweep.role ?? sweep,
+      [executionArns],
+      'The sweep reads the definition of any execution of this one state machine (execution names are run ids, unknown in advance).',
+    );
     for (const fault of props.faults) {
       fault.grantInject(startFault);
       fault.grantObserve(startFault);

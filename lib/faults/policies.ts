@@ -1,7 +1,7 @@
 import { ArnFormat, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { FisManagedPolicy } from './action-catalogue';
-import { acknowledgeManagedPolicy } from './nag';
+import { acknowledgeManagedPolicy, acknowledgeWildcardResources } from './nag';
 
 /**
  * The tag the workflow puts on every FIS experiment it starts (`StartExperiment({ tags })`); the
@@ -124,6 +124,15 @@ function fisArns(scope: Construct, templateId: string): { template: string; expe
   };
 }
 
+/**
+ * Acknowledges, on the grantee's own role, the cdk-nag wildcard finding a grant creates: the grant knows
+ * why the wildcard is needed, so the reason travels with it to whichever role receives it.
+ */
+function acknowledgeOnGrantee(grantee: iam.IGrantable, resources: readonly string[], reason: string): void {
+  const principal = grantee.grantPrincipal;
+  if (principal instanceof Construct) acknowledgeWildcardResources(principal, resources, reason);
+}
+
 /** `fis:StartExperiment` on this template; the new experiment must carry the experiment tag. */
 export function grantFisInject(scope: Construct, grantee: iam.IGrantable, target: FisGrantTarget): void {
   const arns = fisArns(scope, target.templateId);
@@ -136,6 +145,11 @@ export function grantFisInject(scope: Construct, grantee: iam.IGrantable, target
       conditions: requestTag,
     }),
   );
+  acknowledgeOnGrantee(
+    grantee,
+    [arns.experiments],
+    'FIS experiment ids are generated at start time, so experiment/* is the narrowest ARN; every statement on it is conditioned on the chaos-cadence:experiment tag.',
+  );
 }
 
 /** `fis:GetExperiment` on experiments carrying this experiment's tag. */
@@ -147,6 +161,11 @@ export function grantFisObserve(scope: Construct, grantee: iam.IGrantable, targe
       resources: [arns.experiments],
       conditions: { StringEquals: { [`aws:ResourceTag/${EXPERIMENT_TAG_KEY}`]: target.experimentName } },
     }),
+  );
+  acknowledgeOnGrantee(
+    grantee,
+    [arns.experiments],
+    'FIS experiment ids are generated at start time, so experiment/* is the narrowest ARN; every statement on it is conditioned on the chaos-cadence:experiment tag.',
   );
 }
 
@@ -162,6 +181,11 @@ export function grantFisStop(scope: Construct, grantee: iam.IGrantable, target: 
   );
   // ListExperiments supports no resource-level permissions.
   iam.Grant.addToPrincipal({ grantee, actions: ['fis:ListExperiments'], resourceArns: ['*'] });
+  acknowledgeOnGrantee(
+    grantee,
+    [arns.experiments, '*'],
+    'StopExperiment/GetExperiment are limited to experiments tagged with this experiment; fis:ListExperiments supports no resource-level permissions.',
+  );
 }
 
 /** SSM mode, start: send the document to tagged instances, and list tagged running instances to pick from. */
@@ -174,6 +198,11 @@ export function grantSsmInject(
     grantee.grantPrincipal.addToPrincipalPolicy(statement);
   // DescribeInstances supports no resource-level permissions.
   iam.Grant.addToPrincipal({ grantee, actions: ['ec2:DescribeInstances'], resourceArns: ['*'] });
+  acknowledgeOnGrantee(
+    grantee,
+    [arns.instancesArn, '*'],
+    'ssm:SendCommand on instance/* is conditioned on every target tag (instance ids are resolved at run time); ec2:DescribeInstances supports no resource-level permissions.',
+  );
 }
 
 /** SSM mode, observe: read the command and its per-instance invocations. */
@@ -184,6 +213,11 @@ export function grantSsmObserve(grantee: iam.IGrantable): void {
     actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations'],
     resourceArns: ['*'],
   });
+  acknowledgeOnGrantee(
+    grantee,
+    ['*'],
+    'ssm:ListCommands and ssm:ListCommandInvocations support no resource-level permissions.',
+  );
 }
 
 /** SSM mode, stop: cancel the command (and list commands to find it). */
@@ -194,4 +228,9 @@ export function grantSsmStop(grantee: iam.IGrantable): void {
     actions: ['ssm:CancelCommand', 'ssm:ListCommands'],
     resourceArns: ['*'],
   });
+  acknowledgeOnGrantee(
+    grantee,
+    ['*'],
+    'ssm:CancelCommand and ssm:ListCommands support no resource-level permissions.',
+  );
 }
