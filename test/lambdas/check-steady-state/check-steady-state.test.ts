@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, GetMetricDataCommand, type StateValue } from '@aws-sdk/client-cloudwatch';
 import {
   checkSteadyStateAfter,
   checkSteadyStateBefore,
@@ -32,6 +32,8 @@ const metricSpec = (bounds: { min?: number; max?: number }): ProbeSpec => ({
   windowSeconds: 300,
   ...bounds,
 });
+
+type HttpSpec = Extract<ProbeSpec, { kind: 'http' }>;
 
 const asgSpec: ProbeSpec = { kind: 'asgCapacity', id: 'asg:shop', groupName: 'shop-asg', minInService: 3 };
 
@@ -143,7 +145,7 @@ describe('http probe (against a real local server)', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const httpSpec = (path: string, extra: Partial<Extract<ProbeSpec, { kind: 'http' }>> = {}): ProbeSpec => ({
+  const httpSpec = (path: string, extra: Partial<HttpSpec> = {}): HttpSpec => ({
     kind: 'http',
     id: `http:${path}`,
     url: `${base}${path}`,
@@ -372,7 +374,7 @@ describe('asgCapacity probe', () => {
 describe('checkSteadyStateBefore', () => {
   const plan: ExperimentPlan = { ...webCpu80Plan, steadyState: [alarmSpec(), asgSpec] };
 
-  function world(alarm: string, inService: number) {
+  function world(alarm: StateValue, inService: number) {
     const mocks = mockRuntime();
     mocks.cloudWatch
       .on(DescribeAlarmsCommand)
@@ -433,7 +435,7 @@ describe('checkSteadyStateAfter', () => {
   };
   const finishedPoll = { action: 'finished', polledAt: new Date(T0 - 60_000).toISOString() } as PollResult;
 
-  function world(options: { at?: number; alarm?: string; inService?: number } = {}) {
+  function world(options: { at?: number; alarm?: StateValue; inService?: number } = {}) {
     const mocks = mockRuntime(options.at !== undefined ? { at: options.at } : {});
     mocks.cloudWatch
       .on(DescribeAlarmsCommand)
