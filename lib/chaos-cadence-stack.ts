@@ -40,6 +40,9 @@ export class ChaosCadenceStack extends Stack {
           config,
           experiment,
           baseDir,
+          ...(experiment.fault.fisTemplate
+            ? { placeholders: experiment.fault.fisTemplate.placeholders }
+            : {}),
           reportBucket: results.bucket,
           dashboard: {
             dashboardArn: this.formatArn({
@@ -87,21 +90,19 @@ export class ChaosCadenceStack extends Stack {
       dashboardName: results.dashboardName,
     });
 
-    Object.entries({ default: config.cadence, ...config.cadences }).flatMap(
-      ([group, cadence]) => {
-        const experiments = experimentsInGroup(config, group);
-        if (experiments.length === 0) return [];
-        return [
-          new CadenceSchedule(this, group === 'default' ? 'Schedule' : `Schedule-${group}`, {
-            group,
-            cadence,
-            experiments,
-            stateMachine: workflow.stateMachine,
-            alarmTopic: results.topic,
-          }),
-        ];
-      },
-    );
+    Object.entries({ default: config.cadence, ...config.cadences }).flatMap(([group, cadence]) => {
+      const experiments = experimentsInGroup(config, group);
+      if (experiments.length === 0) return [];
+      return [
+        new CadenceSchedule(this, group === 'default' ? 'Schedule' : `Schedule-${group}`, {
+          group,
+          cadence,
+          experiments,
+          stateMachine: workflow.stateMachine,
+          alarmTopic: results.topic,
+        }),
+      ];
+    });
 
     new WorkflowAlarms(this, 'WorkflowAlarms', {
       stateMachine: workflow.stateMachine,

@@ -169,6 +169,11 @@ export const fisTemplateFileSchema = z.strictObject({
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'fisTemplate.roleArn must be an IAM role ARN')
     .optional(),
+  /**
+   * Values for placeholders the stack cannot know, e.g. `{ "<YOUR SUBNET ID>": "subnet-0abc" }`.
+   * Account, region and role placeholders are filled in automatically.
+   */
+  placeholders: z.record(z.string().min(1), z.string()).default({}),
 });
 
 /** The fault: exactly one of `cpuStress`, `fisTemplate`, `fisTemplateId`. */
