@@ -37,8 +37,9 @@ export interface DriveOptions {
 /**
  * A virtual clock on `globalThis` (setTimeout, clearTimeout, setInterval, clearInterval, Date) that
  * starts at a given moment and only moves when {@link drive} moves it: Wait states, retries and
- * timeouts take their real durations in virtual time, in milliseconds of wall time. Real I/O wrapped
- * with {@link trackIo} holds virtual time still until it settles.
+ * timeouts take their real durations in virtual time, in milliseconds of wall time. While real I/O
+ * wrapped with {@link trackIo} is in flight, virtual time does not jump: it follows the wall clock
+ * (so a 3 s probe timeout still fires after 3 real seconds against a server that never answers).
  */
 export class VirtualClock implements AccountClock {
   /** Virtual epoch milliseconds at the start. */
@@ -91,7 +92,7 @@ export class VirtualClock implements AccountClock {
     return this.pendingIo;
   }
 
-  /** Marks `work` as real I/O: virtual time does not advance until it settles. */
+  /** Marks `work` as real I/O: until it settles, virtual time only moves at the pace of real time. */
   trackIo<T>(work: Promise<T>): Promise<T> {
     this.pendingIo += 1;
     return work.finally(() => {
@@ -100,8 +101,9 @@ export class VirtualClock implements AccountClock {
   }
 
   /**
-   * Runs the fake clock until `work` settles: lets promise chains and real I/O finish, then fires
-   * the next timer (`nextAsync`), and again. @throws RehearsalStalledError when nothing can happen
+   * Runs the fake clock until `work` settles: lets promise chains run, then fires the next timer
+   * (`nextAsync`), and again; while tracked real I/O is in flight, time follows the wall clock.
+   * @throws RehearsalStalledError when nothing can happen
    */
   async drive<T>(work: Promise<T>, options: DriveOptions = {}): Promise<T> {
     const clock = this.clock;
@@ -119,8 +121,12 @@ export class VirtualClock implements AccountClock {
       await this.settleMicrotasks();
       if (settled) break;
       if (this.pendingIo > 0) {
+        // Real I/O takes real time: virtual time follows the wall clock until it settles, so no
+        // far-away timer jumps ahead of it, and a probe's own timeout still fires on a hung server.
         idleSince = undefined;
-        await realDelay(1);
+        const before = performance.now();
+        await realDelay(2);
+        await clock.tickAsync(Math.max(1, Math.round(performance.now() - before)));
         continue;
       }
       if (clock.countTimers() === 0) {

@@ -96,6 +96,7 @@ export interface SimulatedExperiment {
 export interface SimulatedCommand {
   readonly id: string;
   readonly documentName: string;
+  readonly comment?: string;
   readonly instanceIds: readonly string[];
   readonly parameters: Readonly<Record<string, readonly string[]>>;
   readonly startMs: number;
@@ -531,6 +532,7 @@ export function createSimulatedAccount(
     return {
       CommandId: cmd.id,
       DocumentName: cmd.documentName,
+      ...(cmd.comment !== undefined ? { Comment: cmd.comment } : {}),
       Parameters: cmd.parameters,
       InstanceIds: cmd.instanceIds,
       RequestedDateTime: new Date(cmd.startMs),
@@ -613,6 +615,7 @@ export function createSimulatedAccount(
         const cmd: SimulatedCommand = {
           id: `rehearsal-${nextId('', 4)}-0000-4000-8000-000000000000`,
           documentName: input.DocumentName ?? '',
+          ...(input.Comment !== undefined ? { comment: input.Comment } : {}),
           instanceIds,
           parameters: input.Parameters ?? {},
           startMs: now(),
@@ -626,9 +629,26 @@ export function createSimulatedAccount(
     {
       command: ssmSdk.ListCommandsCommand,
       name: 'ListCommands',
-      handle: (input: ssmSdk.ListCommandsCommandInput) => ({
-        Commands: (input.CommandId ? [findCommand(input.CommandId)] : ssmCommands).map(describeCommand),
-      }),
+      handle: (input: ssmSdk.ListCommandsCommandInput) => {
+        const matches = (cmd: SimulatedCommand): boolean =>
+          (input.Filters ?? []).every((filter) => {
+            const value = filter.value ?? '';
+            switch (filter.key) {
+              case 'DocumentName':
+                return cmd.documentName === value;
+              case 'InvokedAfter':
+                return cmd.startMs >= Date.parse(value);
+              case 'InvokedBefore':
+                return cmd.startMs <= Date.parse(value);
+              case 'Status':
+                return commandStatus(cmd, now()) === value;
+              default:
+                throw serviceError('ssm', 'InvalidFilterKey', `The simulated account does not support the filter ${String(filter.key)}.`);
+            }
+          });
+        const cmds = input.CommandId ? [findCommand(input.CommandId)] : ssmCommands.filter(matches);
+        return { Commands: cmds.map(describeCommand) };
+      },
     },
     {
       command: ssmSdk.ListCommandInvocationsCommand,

@@ -87,8 +87,9 @@ describe('VirtualClock', () => {
     let server: Server;
     let url: string;
     beforeAll(async () => {
-      server = createServer((_req, res) => {
-        realSetTimeout(() => res.end('late'), 100);
+      server = createServer((req, res) => {
+        // /hang never answers; /slow answers after 100 real ms.
+        if (req.url !== '/hang') realSetTimeout(() => res.end('late'), 100);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -98,13 +99,26 @@ describe('VirtualClock', () => {
       await new Promise((resolve) => server.close(resolve));
     });
 
-    it('holds virtual time still while tracked I/O is in flight', async () => {
+    it('does not jump to a pending timer while tracked I/O is in flight', async () => {
       clock.install();
       const timeout = sleep(30).then(() => 'timed out');
-      const request = clock.trackIo(fetch(url).then((r) => r.text()));
-      const work = Promise.race([timeout, request.then((body) => `${body} at +${clock.elapsedSeconds()} s`)]);
+      const request = clock.trackIo(fetch(`${url}slow`).then((r) => r.text()));
 
-      await expect(clock.drive(work)).resolves.toBe('late at +0 s');
+      await expect(clock.drive(Promise.race([timeout, request]))).resolves.toBe('late');
+    });
+
+    it('lets virtual time follow real time during I/O, so a timeout fires on a hung server', async () => {
+      clock.install();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const request = clock.trackIo(
+        fetch(`${url}hang`, { signal: controller.signal }).then(
+          () => 'answered',
+          () => `aborted at +${clock.elapsedSeconds()} s`,
+        ),
+      );
+
+      await expect(clock.drive(request)).resolves.toMatch(/^aborted at \+0\.[3-9]\d* s$/);
     });
   });
 });

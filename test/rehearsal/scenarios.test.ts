@@ -1,9 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../lib/config/load';
 import { runRehearsal, writeRehearsalFiles, type RehearsalResult } from '../../lib/rehearsal/engine';
 import { loadScenario } from '../../lib/rehearsal/scenario';
+import type { Config } from '../../lib/config/schema';
 
 const ROOT = join(__dirname, '..', '..');
 const SCENARIOS = join(ROOT, 'scenarios');
@@ -126,5 +129,70 @@ describe('the shipped scenarios', () => {
 
     expect(result.account.fisExperiments.map((e) => e.dryRun)).toEqual([true]);
     expect(result.account.faultStartedAt()).toBeUndefined();
+  });
+
+  describe('variants of the example config', () => {
+    const withConfig = (change: (config: Config) => void): LoadedConfig => {
+      const config = structuredClone(loaded.config);
+      change(config);
+      return { ...loaded, config };
+    };
+
+    it('SSM mode: healthy passes with exactly one command sent', async () => {
+      const ssm = withConfig((c) => {
+        const stress = c.experiments[0]?.fault.cpuStress;
+        if (stress) stress.via = 'ssm';
+      });
+
+      const result = await runRehearsal({ loaded: ssm, scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')) });
+
+      expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['passed']);
+      expect(result.account.ssmCommands).toHaveLength(1);
+    });
+
+    it('SSM mode: a throttled SendCommand is retried and sends exactly one command', async () => {
+      const ssm = withConfig((c) => {
+        const stress = c.experiments[0]?.fault.cpuStress;
+        if (stress) stress.via = 'ssm';
+      });
+      const scenario = loadScenario(join(SCENARIOS, 'healthy.yaml'));
+      const throttled = {
+        ...scenario,
+        apiFailures: [{ call: 'ssm:SendCommand', error: 'ThrottlingException', times: 1 }],
+      };
+
+      const result = await runRehearsal({ loaded: ssm, scenario: throttled });
+
+      expect(successes(result, 'SendCommand')).toBe(1);
+      expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['passed']);
+    });
+
+    describe('with a real local HTTP endpoint', () => {
+      let server: Server;
+      let url: string;
+      beforeAll(async () => {
+        server = createServer((_req, res) => res.end('{"status":"ok"}'));
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
+      });
+      afterAll(async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      });
+
+      it('probes URLs the scenario does not list for real', async () => {
+        const local = withConfig((c) => {
+          for (const probe of c.experiments[0]?.steadyState ?? []) if ('http' in probe) probe.http.url = url;
+        });
+        const scenario = { ...loadScenario(join(SCENARIOS, 'healthy.yaml')), http: {} };
+
+        const result = await runRehearsal({ loaded: local, scenario });
+
+        const probes = result.calls.filter((c) => c.service === 'http');
+        expect(probes.length).toBeGreaterThan(0);
+        expect(probes.every((c) => (c.output as { status?: number }).status === 200)).toBe(true);
+        expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['passed']);
+      });
+    });
   });
 });

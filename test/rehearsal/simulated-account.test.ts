@@ -23,6 +23,7 @@ import {
   GetCalendarStateCommand,
   GetParameterCommand,
   ListCommandInvocationsCommand,
+  ListCommandsCommand,
   ParameterNotFound,
   PutParameterCommand,
   SendCommandCommand,
@@ -380,6 +381,25 @@ describe('createSimulatedAccount', () => {
       );
 
       expect(answer.CommandInvocations?.map((i) => [i.InstanceId, i.Status])).toEqual([['i-0001', 'Success']]);
+    });
+
+    it('finds a sent command by document and time, with its comment', async () => {
+      const { account, clock } = setUp();
+      await account.clients.ssm.send(
+        new SendCommandCommand({ DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ['i-0001'], Comment: 'run-1 web' }),
+      );
+      clock.advance(10);
+
+      const answer = await account.clients.ssm.send(
+        new ListCommandsCommand({
+          Filters: [
+            { key: 'DocumentName', value: 'AWSFIS-Run-CPU-Stress' },
+            { key: 'InvokedAfter', value: new Date(START - 60_000).toISOString() },
+          ],
+        }),
+      );
+
+      expect(answer.Commands?.map((c) => [c.Comment, c.Status])).toEqual([['run-1 web', 'InProgress']]);
     });
 
     it('cancels a running command', async () => {
