@@ -130,15 +130,35 @@ async function startFis(input: StartFaultInput, runtime: Runtime): Promise<Fault
   };
 }
 
-/** Applies the blast radius (`ALL`, `COUNT(n)`, `PERCENT(p)`) to instance ids, deterministically. */
-export function selectTargets(instanceIds: readonly string[], selection: string): string[] {
-  const sorted = [...instanceIds].sort();
+/**
+ * Applies the blast radius like FIS selection modes: `ALL`, `COUNT(n)` (n picked at random, never
+ * more than there are) or `PERCENT(p)` (p % rounded up, at least one of a non-empty fleet, picked at
+ * random). A random pick spreads the stress over the fleet from run to run instead of always hitting
+ * the same lowest instance ids. The picked ids are returned sorted.
+ * @param random a uniform [0, 1) source; tests pass a seeded one
+ */
+export function selectTargets(
+  instanceIds: readonly string[],
+  selection: string,
+  random: () => number = Math.random,
+): string[] {
+  const ids = [...new Set(instanceIds)].sort();
   const count = /^COUNT\((\d+)\)$/.exec(selection);
-  if (count) return sorted.slice(0, Number(count[1]));
   const percent = /^PERCENT\((\d+)\)$/.exec(selection);
-  if (percent) return sorted.slice(0, Math.max(1, Math.ceil((sorted.length * Number(percent[1])) / 100)));
-  if (selection === 'ALL') return sorted;
-  throw new NoTargetsError(`selection must be ALL, COUNT(n) or PERCENT(p) (got "${selection}")`);
+  let wanted: number;
+  if (selection === 'ALL') wanted = ids.length;
+  else if (count) wanted = Number(count[1]);
+  else if (percent)
+    wanted = ids.length === 0 ? 0 : Math.max(1, Math.ceil((ids.length * Number(percent[1])) / 100));
+  else throw new NoTargetsError(`selection must be ALL, COUNT(n) or PERCENT(p) (got "${selection}")`);
+  const n = Math.min(wanted, ids.length);
+  if (n === ids.length) return ids;
+  // Partial Fisher-Yates: the first n slots become a uniform random sample.
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (ids.length - i));
+    [ids[i], ids[j]] = [ids[j] as string, ids[i] as string];
+  }
+  return ids.slice(0, n).sort();
 }
 
 /** The running instances carrying every target tag, with the blast radius applied. */
@@ -170,7 +190,13 @@ export async function resolveTargets(spec: CpuStressSpec, runtime: Runtime): Pro
       .join(', ');
     throw new NoTargetsError(`no running instance is tagged ${tags}; nothing to inject into`);
   }
-  return selectTargets(ids, spec.targets.selection);
+  const selected = selectTargets(ids, spec.targets.selection);
+  if (selected.length === 0) {
+    throw new NoTargetsError(
+      `selection ${spec.targets.selection} picks none of the ${ids.length} running instance(s); nothing to inject into`,
+    );
+  }
+  return selected;
 }
 
 /** Finds the SSM command this run already sent for this experiment (a retried StartFault). */
