@@ -49,7 +49,7 @@ export interface RehearsalOptions {
   readonly runId?: string;
   /** Overrides of the settings derived from the config. */
   readonly settings?: Partial<WorkflowSettings>;
-  /** Called once per state entered (Task states when they finish, with what they found). */
+  /** Called once per state entered (Task states when they return, timed then, with what they found). */
   readonly onProgress?: (line: ProgressLine) => void;
   /** By Task state name. */
   readonly taskFaults?: Readonly<Record<string, TaskFault>>;
@@ -133,13 +133,36 @@ export function rehearsalTemplateId(experimentName: string): string {
 interface TaskStateInfo {
   readonly name: string;
   readonly type: string;
+  /** Wait states: `Seconds` or `SecondsPath`. */
+  readonly seconds?: number;
+  readonly secondsPath?: string;
+}
+
+/** The first state of every Map iteration and Parallel branch. */
+function collectIterationStarts(definition: unknown, into: Set<string> = new Set()): Set<string> {
+  const states = (definition as { States?: Record<string, Record<string, unknown>> }).States ?? {};
+  for (const state of Object.values(states)) {
+    const nested = [state.ItemProcessor ?? state.Iterator, ...((state.Branches as unknown[] | undefined) ?? [])];
+    for (const machine of nested) {
+      if (!machine) continue;
+      const startAt = (machine as { StartAt?: string }).StartAt;
+      if (startAt) into.add(startAt);
+      collectIterationStarts(machine, into);
+    }
+  }
+  return into;
 }
 
 /** Every state name in a definition, Map and Parallel branches included. */
 function collectStates(definition: unknown, into: Map<string, TaskStateInfo> = new Map()): Map<string, TaskStateInfo> {
   const states = (definition as { States?: Record<string, Record<string, unknown>> }).States ?? {};
   for (const [name, state] of Object.entries(states)) {
-    into.set(name, { name, type: String(state.Type) });
+    into.set(name, {
+      name,
+      type: String(state.Type),
+      ...(typeof state.Seconds === 'number' ? { seconds: state.Seconds } : {}),
+      ...(typeof state.SecondsPath === 'string' ? { secondsPath: state.SecondsPath } : {}),
+    });
     const processor = state.ItemProcessor ?? state.Iterator;
     if (processor) collectStates(processor, into);
     for (const branch of (state.Branches as unknown[] | undefined) ?? []) collectStates(branch, into);
@@ -147,8 +170,12 @@ function collectStates(definition: unknown, into: Map<string, TaskStateInfo> = n
   return into;
 }
 
-/** A short line about what a Task found, from the shapes the cores return. */
+/** A short line (at most 160 characters) about what a Task found, from the shapes the cores return. */
 export function describeTaskResult(result: unknown): string {
+  return shorten(describeResultShape(result));
+}
+
+function describeResultShape(result: unknown): string {
   if (result === null || typeof result !== 'object') return '';
   const r = result as Record<string, unknown>;
   if (typeof r.allowed === 'boolean') {
@@ -182,17 +209,39 @@ export function describeTaskResult(result: unknown): string {
   return '';
 }
 
-function describeNonTask(event: { state: { input: unknown } }, info: TaskStateInfo | undefined): string {
+/** Reads a plain `$.a.b` path (all the Wait states use). */
+function simplePath(data: unknown, path: string): unknown {
+  let current: unknown = data;
+  for (const key of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function shorten(text: string, max = 160): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+function describeError(event: { Error: string; Cause: unknown }): string {
+  const cause = typeof event.Cause === 'string' ? event.Cause : (event.Cause as { message?: string } | null)?.message;
+  const text = cause && cause !== event.Error ? `${event.Error} (${cause})` : event.Error;
+  return shorten(text);
+}
+
+function describeNonTask(
+  event: { state: { input: unknown } },
+  info: TaskStateInfo | undefined,
+  iterationStart: boolean,
+): string {
   const input = event.state.input as Record<string, unknown> | null;
   if (info?.type === 'Wait') {
-    const poll = input?.poll as { waitSeconds?: number } | null | undefined;
-    const after = input?.after as { waitSeconds?: number } | null | undefined;
-    const seconds = poll?.waitSeconds ?? after?.waitSeconds;
-    return seconds !== undefined ? `wait ${seconds} s` : 'wait';
+    const seconds = info.seconds ?? (info.secondsPath ? simplePath(input, info.secondsPath) : undefined);
+    return typeof seconds === 'number' ? `wait ${seconds} s` : 'wait';
   }
   if (info?.type === 'Map') return 'experiments one at a time';
   const plan = input?.plan as { name?: string } | undefined;
-  return plan?.name ? `experiment ${plan.name}` : '';
+  return iterationStart && plan?.name ? `experiment ${plan.name}` : '';
 }
 
 async function loadDefaultPublish(): Promise<PublishCore> {
@@ -234,6 +283,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const rendered = options.definitionText ?? renderDefinition(runConfig);
   const definition = JSON.parse(substitute(rendered.replace('"${RunConfig}"', () => JSON.stringify(runConfig)), substitutions)) as Record<string, unknown>;
   const states = collectStates(definition);
+  const iterationStarts = collectIterationStarts(definition);
 
   const clock = new VirtualClock(scenario.now);
   const account = createSimulatedAccount(scenario, clock, { settings, fisTemplates, ownExecutionArn: executionArn });
@@ -302,25 +352,42 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       },
     });
     const entered = new Map<string, number>();
+    // A Choice's line names the branch taken, so it is written when the next state is entered.
+    let pendingChoice: ProgressLine | undefined;
+    const flushChoice = (next?: string): void => {
+      if (!pendingChoice) return;
+      const line = pendingChoice;
+      pendingChoice = undefined;
+      emit(next ? { ...line, detail: line.detail ? `${line.detail} → ${next}` : `→ ${next}` } : line);
+    };
     const readLogs = (async () => {
       for await (const event of execution.eventLogs) {
         if (event.type === 'StateEntered') {
+          flushChoice(event.state.name);
           statesVisited.push(event.state.name);
           const info = states.get(event.state.name);
+          const line = {
+            atSeconds: secondsOf(event.timestamp),
+            state: event.state.name,
+            detail: describeNonTask(event, info, iterationStarts.has(event.state.name)),
+          };
           if (info?.type === 'Task') entered.set(event.state.name, event.timestamp);
-          else emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail: describeNonTask(event, info) });
+          else if (info?.type === 'Choice') pendingChoice = line;
+          else emit(line);
         } else if (event.type === 'StateExited' && entered.has(event.state.name)) {
-          const started = entered.get(event.state.name) ?? event.timestamp;
+          // Written when the Task returns: its time is when the finding was made.
           entered.delete(event.state.name);
-          emit({ atSeconds: secondsOf(started), state: event.state.name, detail: describeTaskResult(lastResult.get(event.state.name)) });
+          const detail = describeTaskResult(lastResult.get(event.state.name));
+          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail });
         } else if (event.type === 'StateFailed' && entered.has(event.state.name)) {
-          const started = entered.get(event.state.name) ?? event.timestamp;
           entered.delete(event.state.name);
-          emit({ atSeconds: secondsOf(started), state: event.state.name, detail: `failed: ${event.Error}` });
+          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail: `failed: ${describeError(event)}` });
         } else if (event.type === 'StateRetried') {
-          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail: `retry #${event.retry.attempt}` });
+          const detail = `retry #${event.retry.attempt}`;
+          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail });
         }
       }
+      flushChoice();
     })();
     try {
       output = await clock.drive(execution.result, options.stallMs !== undefined ? { stallMs: options.stallMs } : {});

@@ -77,6 +77,13 @@ describe('the shipped scenarios', () => {
     expect(result.journal?.experiments[0]?.recoverySeconds).toEqual(expect.any(Number));
   });
 
+  it('healthy: progress names the branch each Choice took and how long each Wait lasts', async () => {
+    const result = await rehearse('healthy');
+
+    expect(result.progress).toContainEqual({ atSeconds: 0, state: 'SteadyBefore', detail: '→ StartFault' });
+    expect(result.progress).toContainEqual(expect.objectContaining({ state: 'WaitBeforeNextPoll', detail: 'wait 15 s' }));
+  });
+
   it('not-steady-before: injects nothing', async () => {
     const result = await rehearse('not-steady-before');
 
