@@ -33,6 +33,14 @@ export interface StopFaultInput {
   readonly reason: StopReason;
 }
 
+/** The service accepted the stop request, but the fault still runs after the confirmation reads. */
+export class FaultNotStoppedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FaultNotStoppedError';
+  }
+}
+
 const NOT_FOUND = new Set(['ResourceNotFoundException', 'InvalidCommandId', 'InvalidInstanceId']);
 const isTerminal = (state: FaultState): boolean => TERMINAL_FAULT_STATES.includes(state);
 
@@ -50,7 +58,9 @@ async function requestStop(fault: FaultRef, runtime: Runtime): Promise<void> {
     }
   } catch (error) {
     const name = awsErrorName(error);
-    // FIS answers ConflictException / ValidationException for an experiment that already ended.
+    // FIS answers ConflictException / ValidationException for an experiment that already ended (it
+    // may have ended between our read and the request). Safe to swallow: the confirmation reads that
+    // follow throw FaultNotStoppedError if it is in fact still running.
     if (name && (NOT_FOUND.has(name) || name === 'ConflictException' || name === 'ValidationException'))
       return;
     throw error;
@@ -71,6 +81,13 @@ export async function stopKnownFault(
     state = (await observeFault(fault, runtime)).state;
     if (isTerminal(state)) break;
     await sleep(CONFIRM_INTERVAL_SECONDS);
+  }
+  // `stopping` means the service accepted the stop and is rolling back: done from here. Anything
+  // else means the stop did not take; throw so the state's Retry asks again (never report success).
+  if (!isTerminal(state) && state !== 'stopping') {
+    throw new FaultNotStoppedError(
+      `${fault.kind} ${fault.id} is still ${state} ${CONFIRM_ATTEMPTS} reads after the stop request`,
+    );
   }
   return { state, alreadyEnded: false };
 }

@@ -1,11 +1,47 @@
 import { GetExperimentCommand, ListExperimentsCommand, StopExperimentCommand } from '@aws-sdk/client-fis';
 import { DescribeStateMachineForExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Runtime } from '../../../lambdas/shared/aws';
-import { sweepRun, type ExecutionStatusChangeEvent } from '../../../lambdas/stop-fault/sweep';
-import { renderDefinition } from '../../../lib/workflow/definition';
-import { createMocks, fisPlan, runConfigOf, SETTINGS, T0 } from '../../workflow/harness';
+import {
+  CancelCommandCommand,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+} from '@aws-sdk/client-ssm';
+import type { ExperimentPlan, RunConfig } from '../../../lambdas/shared/types';
+import {
+  DefinitionError,
+  runConfigFromDefinition,
+  sweepRun,
+  type ExecutionStatusChangeEvent,
+} from '../../../lambdas/stop-fault/sweep';
+import { webCpu80Plan } from '../../fixtures/results';
+import { mockRuntime, T0 } from '../check-steady-state/mock-runtime';
 
-const event: ExecutionStatusChangeEvent = {
+const ssmPlan: ExperimentPlan = {
+  ...webCpu80Plan,
+  name: 'web-cpu-ssm',
+  fault: {
+    kind: 'ssm',
+    source: 'cpuStress',
+    documentName: 'AWSFIS-Run-CPU-Stress',
+    durationSeconds: 360,
+    maxRunSeconds: 480,
+    scope: 'CPU stress via SSM',
+    cpuStress: {
+      loadPercent: 80,
+      cores: 0,
+      durationSeconds: 360,
+      installDependencies: true,
+      targets: { tags: { app: 'shop' }, selection: 'ALL' },
+    },
+  },
+};
+const config: RunConfig = {
+  configHash: 'hash',
+  plans: { [webCpu80Plan.name]: webCpu80Plan, [ssmPlan.name]: ssmPlan },
+};
+/** The deployed definition, as far as the sweep reads it. */
+const definition = JSON.stringify({ States: { LoadRunConfig: { Type: 'Pass', Result: config } } });
+
+const event = (input: string): ExecutionStatusChangeEvent => ({
   source: 'aws.states',
   'detail-type': 'Step Functions Execution Status Change',
   detail: {
@@ -14,21 +50,14 @@ const event: ExecutionStatusChangeEvent = {
     name: 'run-9',
     status: 'TIMED_OUT',
     startDate: T0,
-    input: '{"trigger":"schedule"}',
+    input,
   },
-};
+});
+const fisOnly = event('{"trigger":"schedule","experiments":["web-cpu-80"]}');
 
 function setUp(status: string) {
-  const mocks = createMocks();
-  const runtime: Runtime = {
-    clients: mocks.clients,
-    settings: SETTINGS,
-    now: () => new Date(T0 + 3_600_000),
-    fetch,
-  };
-  mocks.sfn
-    .on(DescribeStateMachineForExecutionCommand)
-    .resolves({ definition: renderDefinition(runConfigOf(fisPlan())) });
+  const mocks = mockRuntime({ at: T0 + 3_600_000 });
+  mocks.sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition });
   mocks.fis.on(ListExperimentsCommand).resolves({
     experiments: [
       { id: 'EXP9', state: { status: status as never }, tags: { 'chaos-cadence:run-id': 'run-9' } },
@@ -43,29 +72,74 @@ function setUp(status: string) {
   mocks.fis
     .on(GetExperimentCommand)
     .callsFake(() => ({ experiment: { id: 'EXP9', state: { status: stopped ? 'stopped' : status } } }));
-  return { mocks, runtime };
+  return mocks;
 }
 
 describe('sweepRun', () => {
   it('stops the running FIS experiment tagged with the run id, and only that one', async () => {
-    const { mocks, runtime } = setUp('running');
-    const outcome = await sweepRun(event, runtime);
+    const mocks = setUp('running');
+
+    const outcome = await sweepRun(fisOnly, mocks.runtime);
+
     expect(outcome.stopped).toEqual(['EXP9']);
     expect(mocks.fis).toHaveReceivedCommandTimes(StopExperimentCommand, 1);
     expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP9' });
   });
 
-  it('returns a failed result per experiment of the run for PublishResults', async () => {
-    const { runtime } = setUp('completed');
-    const outcome = await sweepRun(event, runtime);
+  it('returns a failed result per requested experiment for PublishResults', async () => {
+    const mocks = setUp('completed');
+
+    const outcome = await sweepRun(fisOnly, mocks.runtime);
+
     expect(outcome.publish.run.runId).toBe('run-9');
     expect(outcome.publish.results.map((r) => [r.name, r.outcome])).toEqual([['web-cpu-80', 'failed']]);
     expect(outcome.publish.results[0]?.reason).toContain('TIMED_OUT');
   });
 
+  it('returns a failed result per deployed experiment when the run named none', async () => {
+    const mocks = setUp('completed');
+    mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
+
+    const outcome = await sweepRun(event('{"trigger":"schedule"}'), mocks.runtime);
+
+    expect(outcome.publish.results.map((r) => r.name)).toEqual(['web-cpu-80', 'web-cpu-ssm']);
+  });
+
   it('does not stop an experiment that already ended', async () => {
-    const { mocks, runtime } = setUp('completed');
-    await sweepRun(event, runtime);
+    const mocks = setUp('completed');
+
+    await sweepRun(fisOnly, mocks.runtime);
+
     expect(mocks.fis).not.toHaveReceivedCommand(StopExperimentCommand);
+  });
+
+  it('cancels the SSM commands whose comment carries the run id', async () => {
+    const mocks = setUp('completed');
+    mocks.ssm.on(ListCommandsCommand).resolves({
+      Commands: [
+        { CommandId: 'cmd-9', Comment: 'chaos-cadence:run-9:web-cpu-ssm' },
+        { CommandId: 'cmd-x', Comment: 'chaos-cadence:run-10:web-cpu-ssm' },
+      ],
+    });
+    let cancelled = false;
+    mocks.ssm.on(CancelCommandCommand).callsFake(() => {
+      cancelled = true;
+      return {};
+    });
+    mocks.ssm
+      .on(ListCommandInvocationsCommand)
+      .callsFake(() => ({ CommandInvocations: [{ Status: cancelled ? 'Cancelled' : 'InProgress' }] }));
+
+    const outcome = await sweepRun(
+      event('{"trigger":"manual","experiments":["web-cpu-ssm"]}'),
+      mocks.runtime,
+    );
+
+    expect(outcome.stopped).toEqual(['cmd-9']);
+    expect(mocks.ssm).toHaveReceivedCommandTimes(CancelCommandCommand, 1);
+  });
+
+  it('rejects a definition without the RunConfig', () => {
+    expect(() => runConfigFromDefinition('{"States":{}}')).toThrow(DefinitionError);
   });
 });
