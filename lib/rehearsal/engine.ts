@@ -334,6 +334,10 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   let output: unknown;
   let error: { error: string; cause: string } | undefined;
   clock.install();
+  // Retry jitter (JitterStrategy FULL) draws Math.random: seed it from the run id so a rehearsal
+  // of the same scenario makes the same calls at the same virtual times.
+  const realRandom = Math.random;
+  Math.random = seededRandom(runId);
   try {
     const machine = new StateMachine(definition as never, {
       validationOptions: { checkArn: false, checkPaths: true },
@@ -408,6 +412,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   } finally {
     virtualSeconds = clock.elapsedSeconds();
     clock.uninstall();
+    Math.random = realRandom;
   }
 
   const published = (output as { published?: PublishOutput } | undefined)?.published;
@@ -435,6 +440,18 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     ...(account.putMetrics.length > 0 ? { metrics: account.putMetrics } : {}),
     wallMs: Math.round(performance.now() - wallStart),
     virtualSeconds,
+  };
+}
+
+/** A small deterministic PRNG (mulberry32) seeded from text. */
+function seededRandom(seed: string): () => number {
+  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

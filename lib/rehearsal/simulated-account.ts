@@ -176,8 +176,6 @@ const SERVICE_MODULES: Record<(typeof SIMULATED_SERVICES)[number], ServiceModule
   sns: { base: snsSdk.SNSServiceException, exports: snsSdk },
 };
 
-let requestCounter = 0;
-
 /**
  * Builds an error the way the SDK would throw it: the service's own exception class when it models
  * that error (so `instanceof ParameterNotFound` works), else the service's base exception with the
@@ -187,14 +185,14 @@ export function serviceError(
   service: (typeof SIMULATED_SERVICES)[number],
   name: string,
   message = `${name} (simulated)`,
+  requestId = 'rehearsal-request',
 ): Error {
   const module = SERVICE_MODULES[service];
   const throttling = THROTTLING_ERRORS.has(name);
   const server = SERVER_ERRORS.has(name);
-  requestCounter += 1;
   const $metadata = {
     httpStatusCode: throttling ? 400 : server ? 500 : name.includes('NotFound') ? 404 : 400,
-    requestId: `rehearsal-${String(requestCounter).padStart(6, '0')}`,
+    requestId,
     attempts: 1,
     totalRetryDelay: 0,
   };
@@ -980,7 +978,7 @@ export function createSimulatedAccount(
       const failure = failures.find((f) => f.call === key && f.remaining > 0);
       if (failure) {
         failure.remaining -= 1;
-        throw serviceError(service, failure.error, failure.message);
+        throw serviceError(service, failure.error, failure.message, `rehearsal-${calls.length + 1}`);
       }
       const output = await route.handle(input as never);
       calls.push({

@@ -117,6 +117,16 @@ describe('the shipped scenarios', () => {
     expect(result.account.fisExperiments).toHaveLength(1);
   });
 
+  it('is deterministic: the same scenario makes the same calls at the same virtual times', async () => {
+    const first = await rehearse('throttled-start');
+
+    const second = await runRehearsal({ loaded, scenario: loadScenario(join(SCENARIOS, 'throttled-start.yaml')) });
+
+    const summary = (r: RehearsalResult): string[] => r.calls.map((c) => `${c.at} ${c.command} ${c.error ?? ''}`);
+    expect(summary(second)).toEqual(summary(first));
+    expect(JSON.stringify(second.calls) === JSON.stringify(first.calls)).toBe(true);
+  });
+
   it('writes the rehearsal files of a run', async () => {
     const result = await rehearse('healthy');
     const out = mkdtempSync(join(tmpdir(), 'rehearsal-'));
