@@ -2,9 +2,29 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../shared/logger';
 import type { ExperimentResult } from '../shared/types';
-import { verdict, type VerdictInput } from './verdict';
+import {
+  guardRailsFailed,
+  verdict,
+  type GuardRailsFailedInput,
+  type GuardRailsFailedOutput,
+  type VerdictInput,
+} from './verdict';
 
-/** Verdict: outcome, impact, conclusions, timings (pure: needs only the clock). */
-export const handler = middy<VerdictInput, ExperimentResult>()
+/**
+ * Verdict: outcome, impact, conclusions, timings (pure: needs only the clock). Also the
+ * GuardRailsFailed state (`kind: 'guard-rails-failed'`): failed results when the guard rails could
+ * not be checked.
+ */
+export const handler = middy<
+  VerdictInput | GuardRailsFailedInput,
+  ExperimentResult | GuardRailsFailedOutput
+>()
   .use(injectLambdaContext(logger, { clearState: true }))
-  .handler((event) => Promise.resolve(verdict(event, { now: () => new Date() })));
+  .handler((event) => {
+    const clock = { now: () => new Date() };
+    return Promise.resolve(
+      'kind' in event && event.kind === 'guard-rails-failed'
+        ? guardRailsFailed(event, clock)
+        : verdict(event as VerdictInput, clock),
+    );
+  });

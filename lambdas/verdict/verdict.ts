@@ -6,6 +6,7 @@ import type {
   FaultRef,
   GuardRailsResult,
   Impact,
+  RunConfig,
   Outcome,
   PollResult,
   RunContext,
@@ -154,6 +155,15 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     };
   }
   if (!poll) return { outcome: 'failed', reason: 'internal: the fault was never polled' };
+  if (poll.action === 'stop' && poll.reason === 'error') {
+    // Not a stop condition firing: the workflow could not watch the fault (e.g. a missing alarm).
+    return {
+      outcome: 'failed',
+      reason: `the fault could not be watched, so it was stopped: ${poll.detail}`,
+      advice:
+        'Check that every stop-condition alarm exists in this account and region under the configured name.',
+    };
+  }
   if (poll.action === 'stop') return { outcome: 'aborted', reason: describeStop(input, timeToStop) };
   if (poll.faultState === 'failed') {
     return {
@@ -198,7 +208,9 @@ function conclude(input: VerdictInput, outcome: Outcome, impact: Impact): Conclu
       digDeeper: [
         outcome === 'skipped'
           ? 'The fault was not injected; nothing to conclude.'
-          : 'The orchestration failed; nothing to conclude.',
+          : input.poll?.faultState === 'failed'
+            ? 'The fault itself failed, so the hypothesis was not tested; fix the fault and run again.'
+            : 'The orchestration failed; nothing to conclude.',
       ],
     };
   }
@@ -291,5 +303,80 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
     ...(input.stop ? { stop: input.stop } : {}),
     alarmTransitions: input.poll?.transitions ?? [],
     plan: input.plan,
+  };
+}
+
+/** What the GuardRailsFailed state passes in: CheckGuardRails failed after its retries. */
+export interface GuardRailsFailedInput {
+  readonly kind: 'guard-rails-failed';
+  readonly run: RunContext;
+  readonly request: { readonly experiments?: readonly string[] };
+  readonly config: RunConfig;
+  readonly error: CaughtError;
+}
+
+/** The guard-rail decision and one `failed` result per experiment of the run, for PublishResults. */
+export interface GuardRailsFailedOutput {
+  readonly decision: Omit<GuardRailsResult, 'experiments'>;
+  readonly results: readonly ExperimentResult[];
+}
+
+/** A Lambda error's Cause is `{"errorType":..,"errorMessage":..}`; the message is what people need. */
+function causeMessage(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: the cause is the message
+  }
+  return cause;
+}
+
+/**
+ * The results of a run whose guard rails could not be checked (CheckGuardRails failed after its
+ * retries): nothing was injected, and each experiment of the run (the named ones that are deployed,
+ * or all) gets a `failed` result saying what to check, so the run is still journaled and emailed.
+ */
+export function guardRailsFailed(
+  input: GuardRailsFailedInput,
+  runtime: Pick<Runtime, 'now'>,
+): GuardRailsFailedOutput {
+  const now = runtime.now();
+  const message = causeMessage(input.error.Cause);
+  const names = input.request.experiments ?? [];
+  const plans = (names.length > 0 ? [...new Set(names)] : Object.keys(input.config.plans))
+    .map((name) => input.config.plans[name])
+    .filter((plan): plan is ExperimentPlan => plan !== undefined);
+  const reason = `guard rails could not be checked (${input.error.Error}: ${message.slice(0, 300)}); nothing was injected`;
+  const advice =
+    input.error.Error === 'UnknownExperimentError'
+      ? 'Run again with the name of a deployed experiment (see the list in the reason).'
+      : `Read the CheckGuardRails logs of execution ${input.run.runId}; check that the kill-switch parameter exists and is readable, and that the workflow may call states:ListExecutions and ssm:GetCalendarState.`;
+  const results = plans.map((plan) => ({
+    ...failedResult(
+      plan,
+      input.run,
+      reason,
+      advice,
+      { error: input.error.Error, cause: input.error.Cause, state: 'CheckGuardRails' },
+      now,
+    ),
+    conclusions: {
+      expected: false,
+      detected: false,
+      handled: false,
+      digDeeper: [
+        'The guard rails could not be checked, so nothing was injected; fix the cause and run again.',
+      ],
+    },
+  }));
+  return {
+    decision: {
+      allowed: false,
+      reason,
+      checks: [],
+      checkedAt: now.toISOString(),
+    },
+    results,
   };
 }

@@ -12,13 +12,19 @@ import {
 import { pollStopConditions, type PollInput } from '../../lambdas/poll-stop-conditions/poll-stop-conditions';
 import { startFault, type StartFaultInput } from '../../lambdas/start-fault/start-fault';
 import { stopFault, type StopFaultInput } from '../../lambdas/stop-fault/stop-fault';
-import { verdict, type VerdictInput } from '../../lambdas/verdict/verdict';
+import {
+  guardRailsFailed,
+  verdict,
+  type GuardRailsFailedInput,
+  type VerdictInput,
+} from '../../lambdas/verdict/verdict';
 import { publishResults } from '../../lambdas/publish-results/publish-results';
 import type { PublishInput, PublishOutput } from '../../lambdas/shared/types';
 
 /** Every Task state of `state-machines/run-experiments.asl.json`. */
 export const TASK_STATE_NAMES = [
   'CheckGuardRails',
+  'GuardRailsFailed',
   'CheckSteadyStateBefore',
   'StartFault',
   'PollStopConditions',
@@ -59,6 +65,7 @@ export function createTaskHandlers(
   const stop: TaskHandler = (input) => stopFault(input as StopFaultInput, runtime);
   return {
     CheckGuardRails: (input) => checkGuardRails(input as CheckGuardRailsInput, runtime),
+    GuardRailsFailed: (input) => Promise.resolve(guardRailsFailed(input as GuardRailsFailedInput, runtime)),
     CheckSteadyStateBefore: (input) => checkSteadyStateBefore((input as BeforeInput).plan, runtime),
     StartFault: (input) => startFault(input as StartFaultInput, runtime),
     PollStopConditions: (input) => pollStopConditions(input as PollInput, runtime),
