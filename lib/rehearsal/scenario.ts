@@ -33,9 +33,18 @@ const timeSchema = z
     return parsed;
   });
 
+function isRunStart(at: TimeRef): boolean {
+  return at.base === 'run' && at.offsetSeconds === 0;
+}
+
 /** A timeline: entries `{ at, ...value }`; the value at a moment is the last entry whose time has come. */
 function timeline<T extends z.ZodRawShape>(shape: T) {
-  return z.array(z.strictObject({ at: timeSchema, ...shape })).min(1, 'a timeline needs at least one entry');
+  return z
+    .array(z.strictObject({ at: timeSchema, ...shape }))
+    .min(1, 'a timeline needs at least one entry')
+    .refine((entries) => entries.some((e) => isRunStart((e as { at: TimeRef }).at)), {
+      error: 'a timeline needs an entry at 0s: its value from the run start',
+    });
 }
 
 const alarmState = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);

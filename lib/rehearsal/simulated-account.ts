@@ -234,10 +234,6 @@ function bodyToBuffer(body: unknown): Buffer {
   throw new Error('The simulated S3 accepts string or byte bodies only (not streams)');
 }
 
-function firstOrNow<T extends { readonly at: unknown }>(entries: readonly T[]): T | undefined {
-  return entries[0];
-}
-
 /**
  * Creates an AWS account simulated from a scenario: real SDK clients (region from the settings,
  * static fake credentials so presigning works offline) whose commands are answered from the
@@ -290,8 +286,10 @@ export function createSimulatedAccount(
   ): { entry: T; sinceMs: number } | undefined => {
     const found = valueAt(entries, atMs, runStartMs, faultStartMs);
     if (found) return found;
-    const first = firstOrNow(entries);
-    return first ? { entry: first, sinceMs: runStartMs } : undefined;
+    // Before the run start (metric windows look back): the 0s entry, which every timeline has,
+    // stands for the state the account was already in.
+    const initial = entries.find((e) => e.at.base === 'run' && e.at.offsetSeconds === 0);
+    return initial ? { entry: initial, sinceMs: runStartMs } : undefined;
   };
 
   // ---------------------------------------------------------------------------------------------

@@ -64,6 +64,14 @@ describe('parseScenario', () => {
     expect(problemsOf(() => parseScenario(data))[0]?.path).toBe('alarms.sock-shop-5xx[0].state');
   });
 
+  it('rejects a timeline without a value from the run start', () => {
+    const data = { ...minimal, asgs: { asg: [{ at: 'fault+60s', inService: 4 }] } };
+
+    const problems = problemsOf(() => parseScenario(data));
+
+    expect(problems).toEqual([{ path: 'asgs.asg', message: expect.stringMatching(/entry at 0s/) as unknown }]);
+  });
+
   it('rejects an API failure on a service the account does not simulate', () => {
     const data = { ...minimal, apiFailures: [{ call: 'lambda:Invoke', error: 'ThrottlingException' }] };
 

@@ -174,6 +174,29 @@ describe('createSimulatedAccount', () => {
       expect(answer.MetricDataResults?.[0]?.Timestamps?.[0]).toEqual(new Date(START + 240_000));
     });
 
+    it('answers a GetMetricData window before the run start with the value at 0s', async () => {
+      const { account } = setUp();
+
+      const answer = await account.clients.cloudWatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(START - 300_000),
+          EndTime: new Date(START),
+          MetricDataQueries: [
+            {
+              Id: 'm0',
+              MetricStat: {
+                Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'TargetResponseTime' },
+                Period: 60,
+                Stat: 'p99',
+              },
+            },
+          ],
+        }),
+      );
+
+      expect(answer.MetricDataResults?.[0]?.Values).toEqual([0.2, 0.2, 0.2, 0.2, 0.2]);
+    });
+
     it('answers GetMetricData with no datapoints for an unknown metric', async () => {
       const { account, clock } = setUp();
       clock.advance(300);
