@@ -21,8 +21,12 @@ import {
 
 /** Makes one Task state throw or never answer (a hung Lambda), for workflow tests. */
 export interface TaskFault {
-  /** `throw`: the handler fails; `hang`: it never returns (the state's TimeoutSeconds fires). */
-  readonly mode: 'throw' | 'hang';
+  /**
+   * `throw`: the handler fails before calling its core; `hang`: it never returns (the state's
+   * TimeoutSeconds fires); `hang-after`: the core runs (its AWS calls happen) but the answer never
+   * comes back, like a Lambda that did its work and then timed out.
+   */
+  readonly mode: 'throw' | 'hang' | 'hang-after';
   /** How many invocations are affected. @default every one */
   readonly times?: number;
   /** The error name the Task reports when it throws. @default 'Error' (what Lambda reports for a plain Error) */
@@ -302,7 +306,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       const count = (invocations.get(name) ?? 0) + 1;
       invocations.set(name, count);
       const fault = options.taskFaults?.[name];
-      if (fault && (fault.times === undefined || count <= fault.times)) {
+      const faulty = fault !== undefined && (fault.times === undefined || count <= fault.times);
+      if (fault && faulty && fault.mode !== 'hang-after') {
         if (fault.mode === 'hang') return new Promise<never>(() => undefined);
         const error = new Error(`injected fault in ${name} (invocation ${count})`);
         error.name = fault.error ?? 'Error';
@@ -310,6 +315,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       }
       if (!handler) throw new Error(`no local handler for Task state ${name}`);
       const result = await handler(input);
+      if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
       lastResult.set(name, result);
       return result as never;
     };

@@ -148,6 +148,34 @@ describe('the shipped scenarios', () => {
     expect(result.account.faultStartedAt()).toBeUndefined();
   });
 
+  describe('orchestration failures on the real workflow', () => {
+    const healthy = (): ReturnType<typeof loadScenario> => loadScenario(join(SCENARIOS, 'healthy.yaml'));
+
+    it('a failing PollStopConditions ends failed with the fault stopped', async () => {
+      const result = await runRehearsal({
+        loaded,
+        scenario: healthy(),
+        taskFaults: { PollStopConditions: { mode: 'throw' } },
+      });
+
+      expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['failed']);
+      expect(result.statesVisited).toContain('StopFaultAfterError');
+      expect(successes(result, 'StopExperiment')).toBe(1);
+    });
+
+    it('a StartFault that started the experiment but timed out still ends with it stopped', async () => {
+      const result = await runRehearsal({
+        loaded,
+        scenario: healthy(),
+        taskFaults: { StartFault: { mode: 'hang-after' } },
+      });
+
+      expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['failed']);
+      expect(result.account.fisExperiments).toHaveLength(1);
+      expect(successes(result, 'StopExperiment')).toBe(1);
+    });
+  });
+
   describe('variants of the example config', () => {
     const withConfig = (change: (config: Config) => void): LoadedConfig => {
       const config = structuredClone(loaded.config);
@@ -165,6 +193,21 @@ describe('the shipped scenarios', () => {
 
       expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['passed']);
       expect(result.account.ssmCommands).toHaveLength(1);
+    });
+
+    it('runs several experiments one after the other, each with its own fault', async () => {
+      const two = withConfig((c) => {
+        const first = c.experiments[0];
+        if (first) c.experiments.push({ ...structuredClone(first), name: 'web-cpu-80-again' });
+      });
+
+      const result = await runRehearsal({ loaded: two, scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')) });
+
+      expect(result.journal?.experiments.map((e) => `${e.name} ${e.outcome}`)).toEqual([
+        'web-cpu-80 passed',
+        'web-cpu-80-again passed',
+      ]);
+      expect(result.account.fisExperiments).toHaveLength(2);
     });
 
     it('SSM mode: a throttled SendCommand is retried and sends exactly one command', async () => {
