@@ -19,7 +19,14 @@ import { timeSynth, timeTests } from './commands';
 import { startFakeAws } from './fake-aws';
 import { HISTORY_EVENT_LIMIT } from './history-model';
 import { benchEvents } from './lambda-events';
-import { DEPLOYED_EXTERNALS, bundleLambda, findLambdaEntries, measureColdInit } from './lambdas';
+import {
+  DEPLOYED_EXTERNALS,
+  SHARED_CLIENT_PACKAGES,
+  bundleLambda,
+  findLambdaEntries,
+  measureColdInit,
+  measureRequire,
+} from './lambdas';
 import { deployedFunctions, type DeployedFunctions } from './memory';
 import { fisCost, orchestrationCost } from './pricing';
 import {
@@ -145,6 +152,26 @@ async function lambdaFigures(
         note: `of which loading the bundle + SDK: ${round(init.medianLoadMs)} ms${fn?.nodeOptions ? `; NODE_OPTIONS=${fn.nodeOptions}` : ''}${init.error ? '; handler threw' : ''}`,
       });
     }
+    log('timing require() of the SDK clients alone');
+    const requireRuns = Math.min(runs, 5);
+    const allClients = await measureRequire(SHARED_CLIENT_PACKAGES, requireRuns, ROOT);
+    const pollClients = await measureRequire(
+      ['@aws-sdk/client-fis', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-ssm'],
+      requireRuns,
+      ROOT,
+    );
+    report.add({
+      name: 'init.sdkRequire.allSharedClients',
+      value: round(allClients),
+      unit: 'ms',
+      note: `require() of the ${SHARED_CLIENT_PACKAGES.length} clients lambdas/shared/clients.ts imports (all six functions built on it load every one), median of ${requireRuns}`,
+    });
+    report.add({
+      name: 'init.sdkRequire.pollClientsOnly',
+      value: round(pollClients),
+      unit: 'ms',
+      note: `require() of only the 3 clients PollStopConditions uses (fis, cloudwatch, ssm), median of ${requireRuns}`,
+    });
     report.note(
       "cold init = process start (performance.timeOrigin) to the handler's result, in a fresh `node` (v" +
         `${process.versions.node}; Lambda runs 22) per run: loads the bundle, requires @aws-sdk/* and @smithy/* from ` +

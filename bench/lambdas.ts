@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { settingsToEnv } from '../lambdas/shared/settings';
 import { median } from './stats';
@@ -217,7 +217,44 @@ export async function measureColdInit(
   };
 }
 
-/** A path relative to the repo, for display. */
-export function shortPath(root: string, file: string): string {
-  return relative(root, file);
+/** The SDK clients `lambdas/shared/clients.ts` builds: every function loads all of them. */
+export const SHARED_CLIENT_PACKAGES = [
+  '@aws-sdk/client-cloudwatch',
+  '@aws-sdk/client-auto-scaling',
+  '@aws-sdk/client-ec2',
+  '@aws-sdk/client-fis',
+  '@aws-sdk/client-ssm',
+  '@aws-sdk/client-sfn',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/client-sns',
+] as const;
+
+/**
+ * Median time a fresh `node` takes to `require` the given packages (from this repo's node_modules),
+ * to attribute cold init: what loading the SDK alone costs.
+ */
+export async function measureRequire(
+  packages: readonly string[],
+  runs: number,
+  root: string,
+): Promise<number> {
+  const script = `const t = performance.now(); for (const p of ${JSON.stringify(packages)}) require(p); process.stdout.write(String(performance.now() - t));`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', script], {
+        cwd: root,
+        env: { PATH: process.env.PATH, NODE_PATH: join(root, 'node_modules') },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('exit', () => resolve(out));
+    });
+    times.push(Number(output));
+  }
+  return median(times);
 }
