@@ -63,7 +63,11 @@ describe('ChaosCadenceStack', () => {
 
     const violations = new AwsSolutionsChecks().validateScope(stack).violations;
 
-    expect(violations.map((v) => `${v.ruleName} ${v.resourcePath ?? ''}`)).toEqual([]);
+    expect(
+      violations.map(
+        (v) => `${v.ruleName} ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`,
+      ),
+    ).toEqual([]);
   });
 
   it('has no unacknowledged cdk-nag AwsSolutions findings with FIS, SSM and imported-template faults', () => {
@@ -71,7 +75,11 @@ describe('ChaosCadenceStack', () => {
 
     const violations = new AwsSolutionsChecks().validateScope(stack).violations;
 
-    expect(violations.map((v) => `${v.ruleName} ${v.resourcePath ?? ''}`)).toEqual([]);
+    expect(
+      violations.map(
+        (v) => `${v.ruleName} ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`,
+      ),
+    ).toEqual([]);
   });
 
   it('creates one FIS template per FIS-backed experiment and none for SSM mode', () => {
