@@ -89,7 +89,12 @@ export const scenarioSchema = z.strictObject({
   http: z
     .record(
       z.url({ error: 'http keys must be URLs' }),
-      timeline({ status: z.number().int().min(100).max(599), body: z.string().optional() }),
+      timeline({
+        status: z.number().int().min(100).max(599),
+        body: z.string().optional(),
+        /** Seconds (virtual) before the answer comes; a probe's timeout may fire first. */
+        delaySeconds: z.number().min(0).optional(),
+      }),
     )
     .default({}),
   asgs: z.record(z.string(), timeline({ inService: z.number().int().min(0) })).default({}),

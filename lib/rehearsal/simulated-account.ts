@@ -1034,6 +1034,16 @@ export function createSimulatedAccount(
       const current = at(entries);
       const status = current?.entry.status ?? 200;
       const noBody = method === 'HEAD' || [101, 204, 205, 304].includes(status);
+      const delaySeconds = current?.entry.delaySeconds ?? 0;
+      if (delaySeconds > 0) {
+        try {
+          await virtualDelay(delaySeconds * 1000, init?.signal ?? undefined);
+        } catch (error) {
+          const err = error instanceof Error ? error : new Error(String(error));
+          calls.push({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+          throw err;
+        }
+      }
       calls.push({ at: callAt, service: 'http', command: method, input: { url }, output: { status, simulated: true } });
       return new Response(noBody ? null : (current?.entry.body ?? ''), { status });
     }
@@ -1063,6 +1073,26 @@ export function createSimulatedAccount(
       for (const stub of stubs) stub.restore();
     },
   };
+}
+
+/** Waits on the (possibly virtual) global timers; rejects like fetch when the signal aborts. */
+function virtualDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): Error => new DOMException('This operation was aborted', 'AbortError');
+    if (signal?.aborted) {
+      reject(aborted());
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function normalizeUrl(url: string): string {

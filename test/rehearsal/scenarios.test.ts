@@ -195,6 +195,19 @@ describe('the shipped scenarios', () => {
       expect(result.account.ssmCommands).toHaveLength(1);
     });
 
+    it('a health endpoint slower than the probe timeout is not steady', async () => {
+      const scenario = loadScenario(join(SCENARIOS, 'healthy.yaml'));
+      const slow = {
+        ...scenario,
+        http: { 'https://shop.example.com/health': [{ at: { base: 'run' as const, offsetSeconds: 0 }, status: 200, delaySeconds: 10 }] },
+      };
+
+      const result = await runRehearsal({ loaded, scenario: slow });
+
+      const probe = result.journal?.experiments[0]?.steadyStateBefore?.probes.find((p) => p.kind === 'http');
+      expect([result.journal?.experiments[0]?.outcome, probe?.observed]).toEqual(['skipped', 'no answer within 3 s']);
+    });
+
     it('runs several experiments one after the other, each with its own fault', async () => {
       const two = withConfig((c) => {
         const first = c.experiments[0];
