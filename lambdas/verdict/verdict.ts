@@ -4,6 +4,7 @@ import type {
   ExperimentPlan,
   ExperimentResult,
   FaultRef,
+  FaultState,
   GuardRailsResult,
   Impact,
   RunConfig,
@@ -38,6 +39,44 @@ export interface VerdictInput {
 }
 
 const IMPACT_RANK: Record<Impact, number> = { none: 0, degraded: 1, outage: 2 };
+
+/**
+ * States in which the fault injects no more: the terminal ones and `stopping` (the service accepted
+ * the stop and rolls back). Kept here rather than imported from poll-stop-conditions, so the verdict
+ * function does not bundle the FIS/SSM clients.
+ */
+const ENDED_FAULT_STATES: readonly FaultState[] = [
+  'completed',
+  'stopped',
+  'failed',
+  'cancelled',
+  'dry-run',
+  'stopping',
+];
+
+/** The fault as the run last saw it, and when it ended (absent while it may still be running). */
+export interface FinalFault {
+  readonly fault: FaultRef;
+  readonly endedAt?: string;
+}
+
+/**
+ * The fault's final state: the stop confirmation when StopFault ran, else the last poll's
+ * `faultState`, else (nothing watched it after the start) StartFault's answer. It ended at the
+ * recovery window's start when the steady state was re-checked, else at the stop request, else at the
+ * poll that saw it end; no end time while its last known state is still injecting.
+ */
+export function finalFault(
+  input: Pick<VerdictInput, 'fault' | 'poll' | 'stop' | 'after'>,
+): FinalFault | undefined {
+  const { fault, poll, stop, after } = input;
+  if (!fault) return undefined;
+  const state = stop?.confirmedState ?? poll?.faultState ?? fault.state;
+  const last: FaultRef = { ...fault, state };
+  if (!ENDED_FAULT_STATES.includes(state)) return { fault: last };
+  const endedAt = after?.faultEndedAt ?? stop?.requestedAt ?? poll?.polledAt;
+  return { fault: last, ...(endedAt !== undefined ? { endedAt } : {}) };
+}
 
 function seconds(from: string | undefined, to: string | undefined): number | undefined {
   if (from === undefined || to === undefined) return undefined;
@@ -258,6 +297,11 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
   const recovery = recoveredAt !== undefined ? seconds(input.after?.faultEndedAt, recoveredAt) : undefined;
   const errorState = Object.keys(input.errors)[0];
   const caught = errorState !== undefined ? input.errors[errorState] : undefined;
+  const final = finalFault(input);
+  const faultFields = {
+    ...(final ? { fault: final.fault } : {}),
+    ...(final?.endedAt !== undefined ? { faultEndedAt: final.endedAt } : {}),
+  };
   if (judgement.outcome === 'failed' && caught) {
     const base = failedResult(
       input.plan,
@@ -272,16 +316,12 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
       startedAt: input.before?.checkedAt ?? input.run.startedAt,
       ...(input.before ? { steadyStateBefore: input.before } : {}),
       steadyStateAfter: afterChecks,
-      ...(input.fault ? { fault: input.fault } : {}),
+      ...faultFields,
       ...(input.stop ? { stop: input.stop } : {}),
       alarmTransitions: input.poll?.transitions ?? [],
     };
   }
   const impact = judgement.outcome === 'skipped' ? 'none' : observedImpact(input);
-  const faultEndedAt =
-    input.after?.faultEndedAt ??
-    input.stop?.requestedAt ??
-    (input.poll?.action === 'finished' ? input.poll.polledAt : undefined);
   return {
     name: input.plan.name,
     application: input.plan.application,
@@ -298,8 +338,7 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
     endedAt: now.toISOString(),
     ...(input.before ? { steadyStateBefore: input.before } : {}),
     steadyStateAfter: afterChecks,
-    ...(input.fault ? { fault: input.fault } : {}),
-    ...(faultEndedAt !== undefined && input.fault ? { faultEndedAt } : {}),
+    ...faultFields,
     ...(input.stop ? { stop: input.stop } : {}),
     alarmTransitions: input.poll?.transitions ?? [],
     plan: input.plan,

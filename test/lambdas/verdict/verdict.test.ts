@@ -303,6 +303,91 @@ describe('verdict', () => {
       expect([result.faultEndedAt, result.endedAt]).toEqual([at(400), at(900)]);
     });
   });
+
+  describe('the fault as it ended', () => {
+    const stillRunning: PollResult = {
+      ...finished,
+      action: 'continue',
+      detail: 'fault running',
+      faultState: 'running',
+      polledAt: at(200),
+    };
+
+    it('reports the state the last poll saw, not the one StartFault answered', () => {
+      const result = verdict(passed, clock);
+
+      expect(result.fault?.state).toBe('completed');
+    });
+
+    it('reports the state the stop confirmed when the fault was stopped', () => {
+      const result = verdict({ ...passed, poll: alarmFired, stop, after: null }, clock);
+
+      expect([result.fault?.state, result.faultEndedAt]).toEqual(['stopped', at(121)]);
+    });
+
+    it('counts a stop the service accepted (stopping) as the fault ending', () => {
+      const stopping = { ...stop, confirmedState: 'stopping' } as const;
+
+      const result = verdict({ ...passed, poll: alarmFired, stop: stopping, after: null }, clock);
+
+      expect([result.fault?.state, result.faultEndedAt]).toEqual(['stopping', at(121)]);
+    });
+
+    it('reports the confirmed state on a failed result too, with when the fault ended', () => {
+      const errors = { CheckSteadyStateAfter: { Error: 'Error', Cause: 'boom' } };
+      const alreadyEnded = {
+        ...stop,
+        confirmedState: 'completed',
+        alreadyEnded: true,
+        reason: 'error',
+        requestedAt: at(410),
+      } as const;
+
+      const result = verdict({ ...passed, errors, after: null, stop: alreadyEnded }, clock);
+
+      expect([result.outcome, result.fault?.state, result.faultEndedAt]).toEqual([
+        'failed',
+        'completed',
+        at(410),
+      ]);
+    });
+
+    it('gives no end time while the last known state still injects (stopping failed)', () => {
+      const errors = { PollStopConditions: { Error: 'Error', Cause: 'boom' } };
+
+      const result = verdict(
+        {
+          ...passed,
+          errors,
+          poll: stillRunning,
+          stop: null,
+          after: null,
+          stopError: { Error: 'AccessDenied', Cause: 'no' },
+        },
+        clock,
+      );
+
+      expect([result.fault?.state, result.faultEndedAt]).toEqual(['running', undefined]);
+    });
+
+    it("keeps StartFault's state when nothing watched the fault afterwards", () => {
+      const errors = { PollStopConditions: { Error: 'Error', Cause: 'boom' } };
+
+      const result = verdict(
+        {
+          ...passed,
+          errors,
+          poll: null,
+          stop: null,
+          after: null,
+          stopError: { Error: 'AccessDenied', Cause: 'no' },
+        },
+        clock,
+      );
+
+      expect([result.fault?.state, result.faultEndedAt]).toEqual(['initiating', undefined]);
+    });
+  });
 });
 
 describe('guardRailsFailed', () => {
