@@ -86,6 +86,26 @@ export const scenarioSchema = z.strictObject({
   }),
   instances: z.array(instanceSchema).default([]),
   alarms: z.record(z.string(), timeline({ state: alarmState })).default({}),
+  /**
+   * The metric behind an alarm, as DescribeAlarms reports it, so the report can chart it:
+   * `{ sock-shop-5xx: { metric: AWS/ApplicationELB/HTTPCode_Target_5XX_Count, threshold: 10 } }`.
+   * Its values come from `metrics`. An alarm without one is reported as a metric-math alarm.
+   */
+  alarmMetrics: z
+    .record(
+      z.string(),
+      z.strictObject({
+        metric: z.string().regex(/\/[^/]+$/, 'alarmMetrics.*.metric is <Namespace>/<MetricName>'),
+        dimensions: z.record(z.string(), z.string()).default({}),
+        statistic: z.enum(['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount']).default('Sum'),
+        periodSeconds: z.number().int().min(10).default(60),
+        threshold: z.number(),
+        comparison: z
+          .enum(['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'])
+          .default('GreaterThanOrEqualToThreshold'),
+      }),
+    )
+    .default({}),
   http: z
     .record(
       z.url({ error: 'http keys must be URLs' }),

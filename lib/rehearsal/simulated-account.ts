@@ -710,6 +710,7 @@ export function createSimulatedAccount(
               StateUpdatedTimestamp: new Date(current.sinceMs),
               StateTransitionedTimestamp: new Date(current.sinceMs),
               ActionsEnabled: true,
+              ...alarmMetricFields(scenario.alarmMetrics[name]),
             },
           ];
         });
@@ -1110,4 +1111,20 @@ function structuredCloneSafe(value: unknown): unknown {
   } catch {
     return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v))) as unknown;
   }
+}
+
+/** DescribeAlarms' metric fields for an alarm the scenario describes (none: a metric-math alarm). */
+function alarmMetricFields(metric: Scenario['alarmMetrics'][string] | undefined): Partial<cloudWatchSdk.MetricAlarm> {
+  if (!metric) return {};
+  const slash = metric.metric.lastIndexOf('/');
+  return {
+    Namespace: metric.metric.slice(0, slash),
+    MetricName: metric.metric.slice(slash + 1),
+    Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    Statistic: metric.statistic,
+    Period: metric.periodSeconds,
+    EvaluationPeriods: 1,
+    Threshold: metric.threshold,
+    ComparisonOperator: metric.comparison,
+  };
 }

@@ -141,6 +141,30 @@ describe('createSimulatedAccount', () => {
       expect(answer.MetricAlarms?.[0]?.StateValue).toBe('OK');
     });
 
+    it('describes the metric behind an alarm when the scenario gives one, so reports can chart it', async () => {
+      const { account } = setUp({
+        alarmMetrics: { 'shop-5xx': { metric: 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count', threshold: 10 } },
+      });
+
+      const answer = await account.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }));
+
+      expect(answer.MetricAlarms?.[0]).toMatchObject({
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('describes an alarm without a metric as a metric-math alarm (no MetricName)', async () => {
+      const { account } = setUp();
+
+      const answer = await account.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }));
+
+      expect(answer.MetricAlarms?.[0]?.MetricName).toBeUndefined();
+    });
+
     it('omits alarms the scenario does not know, as CloudWatch does', async () => {
       const { account } = setUp();
 
