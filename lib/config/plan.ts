@@ -176,7 +176,11 @@ export function buildPlan(
     recovery: {
       windowSeconds: seconds(experiment.recovery.window),
       intervalSeconds: seconds(experiment.recovery.interval),
-      expect: experiment.recovery.expect.map(toProbeSpec),
+      expect: experiment.recovery.expect.map((probe) => {
+        const spec = toProbeSpec(probe);
+        // Distinct from a steady-state probe on the same resource (e.g. the ASG with a higher minimum).
+        return { ...spec, id: `recovery:${spec.id}` };
+      }),
     },
     pollIntervalSeconds: seconds(config.pollInterval),
   };
