@@ -3,15 +3,13 @@
  * Environment: CHAOS_RESULTS_BUCKET, CHAOS_TOPIC_ARN, CHAOS_DASHBOARD_NAME, CHAOS_ACCOUNT,
  * CHAOS_PARTITION (the same names as lambdas/shared/settings.ts), AWS_REGION (set by Lambda).
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import middy from '@middy/core';
 import type { PublishInput, PublishOutput } from '../shared/types';
 import { PUBLISH_ENV } from './env';
+import { createClients } from '../shared/clients';
 import { publishResults, type PublishRuntime } from './publish-results';
 
 const logger = new Logger({ serviceName: 'chaos-cadence' });
@@ -23,13 +21,8 @@ function env(key: string): string {
 /** Reads the settings and builds the clients once per container. */
 export function createPublishRuntime(): PublishRuntime {
   const region = env('AWS_REGION');
-  const client = { region, maxAttempts: 4, retryMode: 'adaptive' };
   return {
-    clients: {
-      s3: new S3Client(client),
-      sns: new SNSClient(client),
-      cloudWatch: new CloudWatchClient(client),
-    },
+    clients: createClients(region),
     settings: {
       region,
       resultsBucket: env(PUBLISH_ENV.resultsBucket),

@@ -1,27 +1,50 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { FisClient } from '@aws-sdk/client-fis';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+/* eslint-disable @typescript-eslint/no-require-imports -- each SDK client is loaded on first use:
+   loading all eight costs ~0.5 s of cold start, and every function uses only two or three of them. */
 import type { AwsClients, Runtime } from './aws';
 import { settingsFromEnv } from './settings';
 
-/** Builds one client of each kind; the SDK's own retry (adaptive) handles short throttling bursts. */
+type ClientConfig = { region?: string; maxAttempts: number; retryMode: string };
+type Factories = { readonly [K in keyof AwsClients]: (config: ClientConfig) => AwsClients[K] };
+
+/** How each client is built; `require` inside each factory keeps unused SDK packages unloaded. */
+const FACTORIES: Factories = {
+  cloudWatch: (c) =>
+    new (
+      require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')
+    ).CloudWatchClient(c),
+  autoScaling: (c) =>
+    new (
+      require('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling')
+    ).AutoScalingClient(c),
+  ec2: (c) => new (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client(c),
+  fis: (c) => new (require('@aws-sdk/client-fis') as typeof import('@aws-sdk/client-fis')).FisClient(c),
+  ssm: (c) => new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(c),
+  sfn: (c) => new (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient(c),
+  s3: (c) => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client(c),
+  sns: (c) => new (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(c),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The AWS clients, each built (and its SDK package loaded) on first use and then kept, so a function
+ * pays only for the clients its core touches. The SDK's own retry (adaptive) handles short throttling
+ * bursts; the state machine's Retry handles the rest.
+ */
 export function createClients(region?: string): AwsClients {
-  const config = { ...(region !== undefined ? { region } : {}), maxAttempts: 4, retryMode: 'adaptive' };
-  return {
-    cloudWatch: new CloudWatchClient(config),
-    autoScaling: new AutoScalingClient(config),
-    ec2: new EC2Client(config),
-    fis: new FisClient(config),
-    ssm: new SSMClient(config),
-    sfn: new SFNClient(config),
-    s3: new S3Client(config),
-    sns: new SNSClient(config),
+  const config: ClientConfig = {
+    ...(region !== undefined ? { region } : {}),
+    maxAttempts: 4,
+    retryMode: 'adaptive',
   };
+  const clients = {} as AwsClients;
+  for (const key of Object.keys(FACTORIES) as (keyof AwsClients)[]) {
+    let client: AwsClients[typeof key] | undefined;
+    Object.defineProperty(clients, key, {
+      enumerable: true,
+      get: () => (client ??= FACTORIES[key](config)),
+    });
+  }
+  return clients;
 }
 
 let cached: Runtime | undefined;
