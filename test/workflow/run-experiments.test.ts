@@ -89,20 +89,13 @@ function lastSeenState(run: RehearsalResult, id: string): string | undefined {
  * started) nor last seen ended: faults this run would have left running.
  */
 function faultsLeftRunning(run: RehearsalResult): string[] {
+  // A StopExperiment for an id can only succeed once that experiment exists, so it is after the start.
+  const stopped = (id: string): boolean =>
+    successes(run, 'StopExperiment').some((c) => (c.input as { id?: string }).id === id);
   return run.account.fisExperiments
     .filter((e) => !e.dryRun)
     .map((e) => e.id)
-    .filter((id) => {
-      const started = run.calls.findIndex((c) => c.command === 'StartExperiment' && c.error === undefined);
-      const stopped = run.calls.some(
-        (c, index) =>
-          index > started &&
-          c.command === 'StopExperiment' &&
-          c.error === undefined &&
-          (c.input as { id?: string }).id === id,
-      );
-      return !stopped && !ENDED.includes(lastSeenState(run, id) ?? 'unknown');
-    });
+    .filter((id) => !stopped(id) && !ENDED.includes(lastSeenState(run, id) ?? 'unknown'));
 }
 
 describe('state-machines/run-experiments.asl.json', () => {
