@@ -24,11 +24,14 @@ export interface TaskFault {
   /**
    * `throw`: the handler fails before calling its core; `hang`: it never returns (the state's
    * TimeoutSeconds fires); `hang-after`: the core runs (its AWS calls happen) but the answer never
-   * comes back, like a Lambda that did its work and then timed out.
+   * comes back, like a Lambda that did its work and then timed out; `throw-after`: the core runs, then
+   * the invocation fails with `error` (e.g. a retryable `ThrottledError` after the fault was injected).
    */
-  readonly mode: 'throw' | 'hang' | 'hang-after';
+  readonly mode: 'throw' | 'hang' | 'hang-after' | 'throw-after';
   /** How many invocations are affected. @default every one */
   readonly times?: number;
+  /** How many invocations run normally before the fault applies (e.g. 1 = the second batch fails). @default 0 */
+  readonly skip?: number;
   /** The error name the Task reports when it throws. @default 'Error' (what Lambda reports for a plain Error) */
   readonly error?: string;
 }
@@ -306,16 +309,21 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       const count = (invocations.get(name) ?? 0) + 1;
       invocations.set(name, count);
       const fault = options.taskFaults?.[name];
-      const faulty = fault !== undefined && (fault.times === undefined || count <= fault.times);
-      if (fault && faulty && fault.mode !== 'hang-after') {
-        if (fault.mode === 'hang') return new Promise<never>(() => undefined);
+      const affected = count - (fault?.skip ?? 0);
+      const faulty = fault !== undefined && affected >= 1 && (fault.times === undefined || affected <= fault.times);
+      const injected = (): Error => {
         const error = new Error(`injected fault in ${name} (invocation ${count})`);
-        error.name = fault.error ?? 'Error';
-        throw error;
+        error.name = fault?.error ?? 'Error';
+        return error;
+      };
+      if (fault && faulty && (fault.mode === 'hang' || fault.mode === 'throw')) {
+        if (fault.mode === 'hang') return new Promise<never>(() => undefined);
+        throw injected();
       }
       if (!handler) throw new Error(`no local handler for Task state ${name}`);
       const result = await handler(input);
       if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
+      if (faulty && fault?.mode === 'throw-after') throw injected();
       lastResult.set(name, result);
       return result as never;
     };

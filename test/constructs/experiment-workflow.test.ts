@@ -6,7 +6,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IFaultPermissions } from '../../lib/constructs/fault-permissions';
 import { ExperimentWorkflow } from '../../lib/constructs/experiment-workflow';
-import { fisPlan, runConfigOf } from '../workflow/harness';
+import { fisPlan, runConfigOf } from '../fixtures/workflow/plans';
 
 function build() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });

@@ -340,6 +340,20 @@ describe('run-experiments workflow (rehearsal engine)', () => {
       expect(resultOf(run)?.outcome).toBe('passed');
     });
 
+    it('injects once when StartFault started the experiment but failed retryably before answering', async () => {
+      const run = await rehearse({
+        taskFaults: { StartFault: { mode: 'throw-after', error: 'ThrottledError', times: 1 } },
+      });
+
+      const tokens = successes(run, 'StartExperiment').map(
+        (c) => (c.input as { clientToken?: string }).clientToken,
+      );
+      expect(tokens).toHaveLength(2);
+      expect(new Set(tokens).size).toBe(1);
+      expect(run.account.fisExperiments).toHaveLength(1);
+      expect(resultOf(run)?.outcome).toBe('passed');
+    });
+
     it('keeps every result when one of several experiments fails', async () => {
       const two = withConfig((c) => {
         const first = c.experiments[0];
@@ -496,6 +510,19 @@ describe('run-experiments workflow (rehearsal engine)', () => {
       expect(run.statesVisited).toContain('StopFaultAfterError');
       expect(successes(run, 'StopExperiment')).toHaveLength(1);
       expect(resultOf(run)?.fault?.state).toMatch(/^(stopping|stopped)$/);
+    });
+
+    it('stops a still-running fault when PollStopConditions fails on a later batch', async () => {
+      // A 1000 s fault: the first 300 s batch succeeds, the second one throws.
+      const run = await rehearse({
+        scenario: { fis: { end: 'completed', at: 'fault+1000s' } },
+        taskFaults: { PollStopConditions: { mode: 'throw', skip: 1 } },
+      });
+
+      expect(run.statesVisited.filter((s) => s === 'PollStopConditions').length).toBeGreaterThanOrEqual(2);
+      expect(run.statesVisited).toContain('StopFaultAfterError');
+      expect(successes(run, 'StopExperiment')).toHaveLength(1);
+      expect(resultOf(run)?.outcome).toBe('failed');
     });
 
     it('stops the fault after PollStopConditions hangs past its TimeoutSeconds (420 s)', async () => {
