@@ -146,17 +146,30 @@ export const targetsSchema = z.strictObject({
       error: 'targets.tags needs at least one tag, so a fault never hits a whole fleet by accident',
     })
     .refine((tags) => Object.keys(tags).length <= 50, { error: 'targets.tags allows at most 50 tags' }),
-  selection: selectionSchema,
+  selection: selectionSchema.describe(
+    'The blast radius: ALL, COUNT(n) or PERCENT(p) of the tagged running instances.',
+  ),
 });
 
 /** CPU stress through `AWSFIS-Run-CPU-Stress`, via a FIS experiment template or SSM Run Command. */
 export const cpuStressSchema = z.strictObject({
-  loadPercent: z.number().int().min(1).max(100).default(80),
+  loadPercent: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(80)
+    .describe('Target CPU load per stressed core, 1-100 (default 80).'),
   /** Number of cores to stress; 0 = all. */
-  cores: z.number().int().min(0).default(0),
-  duration: isoDuration('cpuStress.duration', 1, FIS_MAX_DURATION_SECONDS).default('PT6M'),
+  cores: z.number().int().min(0).default(0).describe('Number of cores to stress; 0 = all cores (default).'),
+  duration: isoDuration('cpuStress.duration', 1, FIS_MAX_DURATION_SECONDS)
+    .default('PT6M')
+    .describe('How long the stress runs, ISO 8601 (default PT6M); at most maxFaultDuration.'),
   targets: targetsSchema,
-  via: z.enum(['fis', 'ssm']).default('fis'),
+  via: z
+    .enum(['fis', 'ssm'])
+    .default('fis')
+    .describe('fis: a FIS experiment template (default); ssm: SSM Run Command, for accounts without FIS.'),
   /** Let the document install stress-ng when missing. @default true */
   installDependencies: z.boolean().default(true),
 });
@@ -226,8 +239,17 @@ export const experimentSchema = z.strictObject({
     ),
   description: z.string().max(1024).optional(),
   application: z.string().min(1, 'application must name the system under test').max(128),
-  hypothesis: z.string().min(10, 'hypothesis must be a sentence (at least 10 characters)').max(1024),
-  expectedImpact: z.enum(['none', 'degraded', 'outage']).default('none'),
+  hypothesis: z
+    .string()
+    .min(10, 'hypothesis must be a sentence (at least 10 characters)')
+    .max(1024)
+    .describe(
+      'The sentence the run tests, e.g. "If CPU on all web hosts rises to 80 %, availability is not impacted".',
+    ),
+  expectedImpact: z
+    .enum(['none', 'degraded', 'outage'])
+    .default('none')
+    .describe('The impact the hypothesis expects, as on the experiment card.'),
   /** The cadence group this experiment runs in. @default "default" (the top-level cadence) */
   cadence: z
     .string()
@@ -235,12 +257,18 @@ export const experimentSchema = z.strictObject({
     .optional(),
   /** A disabled experiment is deployed but never scheduled. @default true */
   enabled: z.boolean().default(true),
-  steadyState: z.array(probeSchema).min(1, 'steadyState needs at least one probe'),
+  steadyState: z
+    .array(probeSchema)
+    .min(1, 'steadyState needs at least one probe')
+    .describe('Probes checked before the fault (not steady: skipped, nothing injected) and again after it.'),
   fault: faultSchema,
   stopConditions: z
     .array(stopConditionSchema)
     .min(1, 'stopConditions needs at least one alarm: a fault with no abort condition is never allowed')
-    .max(5, 'stopConditions allows at most 5 alarms (FIS limit)'),
+    .max(5, 'stopConditions allows at most 5 alarms (FIS limit)')
+    .describe(
+      'CloudWatch alarms that abort the fault when one enters ALARM (FIS native stop conditions too).',
+    ),
   recovery: z
     .strictObject({
       window: isoDuration('recovery.window', 0, 6 * 3600).default('PT5M'),
@@ -288,13 +316,24 @@ export const configSchema = z
           .default([]),
       })
       .prefault({}),
-    cadence: cadenceSchema.prefault({}),
+    cadence: cadenceSchema
+      .prefault({})
+      .describe('When runs happen (default: first Tuesday of the month, 10:00 UTC).'),
     /** Extra cadence groups, each its own schedule; experiments name one with `cadence:`. */
     cadences: z.record(z.string().regex(NAME_PATTERN), cadenceSchema).default({}),
     /** Allow cadences that fire more often than weekly. @default false */
-    allowFrequentRuns: z.boolean().default(false),
-    pollInterval: isoDuration('pollInterval', 5, 300).default('PT15S'),
-    maxFaultDuration: isoDuration('maxFaultDuration', 60, FIS_MAX_DURATION_SECONDS).default('PT1H'),
+    allowFrequentRuns: z
+      .boolean()
+      .default(false)
+      .describe('Allow a cadence that fires more often than weekly.'),
+    pollInterval: isoDuration('pollInterval', 5, 300)
+      .default('PT15S')
+      .describe(
+        'How often stop conditions, the kill switch and the fault are checked while it runs (PT5S-PT5M).',
+      ),
+    maxFaultDuration: isoDuration('maxFaultDuration', 60, FIS_MAX_DURATION_SECONDS)
+      .default('PT1H')
+      .describe('No fault may be configured longer (default PT1H, at most PT12H).'),
     guardRails: z
       .strictObject({
         /** SSM parameter holding the kill switch (`off`/`on`). @default /chaos-cadence/<stack>/kill-switch */
@@ -308,8 +347,14 @@ export const configSchema = z
       })
       .prefault({}),
     /** Ask FIS for its own PDF experiment report in the results bucket. @default false */
-    fisReports: z.boolean().default(false),
-    experiments: z.array(experimentSchema).min(1, 'experiments needs at least one experiment'),
+    fisReports: z
+      .boolean()
+      .default(false)
+      .describe('Also ask FIS for its own PDF experiment report in the results bucket.'),
+    experiments: z
+      .array(experimentSchema)
+      .min(1, 'experiments needs at least one experiment')
+      .describe('The experiments this stack runs, each an experiment card.'),
   })
   .superRefine((config, ctx) => {
     for (const problem of cadenceProblems(config)) {
