@@ -26,6 +26,7 @@ export const TASK_STATE_NAMES = [
   'CheckGuardRails',
   'GuardRailsFailed',
   'CheckSteadyStateBefore',
+  'RecheckGuardRails',
   'StartFault',
   'PollStopConditions',
   'StopFault',
@@ -63,8 +64,10 @@ export function createTaskHandlers(
   publish: PublishCore = publishResults,
 ): Record<TaskStateName, TaskHandler> {
   const stop: TaskHandler = (input) => stopFault(input as StopFaultInput, runtime);
+  const guardRails: TaskHandler = (input) => checkGuardRails(input as CheckGuardRailsInput, runtime);
   return {
-    CheckGuardRails: (input) => checkGuardRails(input as CheckGuardRailsInput, runtime),
+    CheckGuardRails: guardRails,
+    RecheckGuardRails: guardRails,
     GuardRailsFailed: (input) => Promise.resolve(guardRailsFailed(input as GuardRailsFailedInput, runtime)),
     CheckSteadyStateBefore: (input) => checkSteadyStateBefore((input as BeforeInput).plan, runtime),
     StartFault: (input) => startFault(input as StartFaultInput, runtime),

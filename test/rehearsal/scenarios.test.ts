@@ -80,7 +80,8 @@ describe('the shipped scenarios', () => {
   it('healthy: progress names the branch each Choice took and how long each Wait lasts', async () => {
     const result = await rehearse('healthy');
 
-    expect(result.progress).toContainEqual({ atSeconds: 0, state: 'SteadyBefore', detail: '→ StartFault' });
+    expect(result.progress).toContainEqual({ atSeconds: 0, state: 'SteadyBefore', detail: '→ RecheckGuardRails' });
+    expect(result.progress).toContainEqual({ atSeconds: 0, state: 'StillAllowed', detail: '→ StartFault' });
     expect(result.progress).toContainEqual(expect.objectContaining({ state: 'WaitBeforeNextPoll', detail: 'wait 15 s' }));
   });
 

@@ -376,6 +376,36 @@ describe('run-experiments workflow (rehearsal engine)', () => {
     });
   });
 
+  describe('guard rails before each injection', () => {
+    it('skips a later experiment, injecting nothing, when the allowed hours end during an earlier one', async () => {
+      const two = withConfig((c) => {
+        const first = c.experiments[0];
+        if (first) c.experiments.push({ ...structuredClone(first), name: 'web-cpu-80-again' });
+      });
+
+      // 15:56 Berlin: inside MON-FRI 09:00-16:00 at the start; the first experiment ends after 16:00.
+      const run = await rehearse({ loaded: two, scenario: { now: '2026-12-01T15:56:00+01:00' } });
+
+      expect(outputOf(run).results.map((r) => `${r.name} ${r.outcome}`)).toEqual([
+        'web-cpu-80 passed',
+        'web-cpu-80-again skipped',
+      ]);
+      expect(run.account.fisExperiments.map((e) => e.tags['chaos-cadence:experiment'])).toEqual([
+        'web-cpu-80',
+      ]);
+      expect(outputOf(run).results[1]?.reason).toMatch(/allowed hours|outside/i);
+    });
+
+    it('re-checks the guard rails right before every StartFault', async () => {
+      const run = await rehearse();
+
+      const order = run.statesVisited.filter((s) =>
+        ['RecheckGuardRails', 'StillAllowed', 'StartFault'].includes(s),
+      );
+      expect(order).toEqual(['RecheckGuardRails', 'StillAllowed', 'StartFault']);
+    });
+  });
+
   describe('guard rails that cannot be checked', () => {
     it.each<[string, RehearseOptions]>([
       ['the CheckGuardRails function fails', { taskFaults: { CheckGuardRails: { mode: 'throw' } } }],
