@@ -1,8 +1,8 @@
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetCalendarStateCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { describeAllowedHours, isWithinAllowedHours } from '../shared/allowed-hours';
 import type { Runtime } from '../shared/aws';
 import { awsCall, awsErrorName } from '../shared/errors';
+import { acquireRunLock } from './run-lock';
 import type {
   ExperimentPlan,
   GuardRailCheck,
@@ -64,25 +64,6 @@ async function checkKillSwitch(runtime: Runtime): Promise<GuardRailCheck> {
   }
 }
 
-async function checkSingleRun(run: RunContext, runtime: Runtime): Promise<GuardRailCheck> {
-  const answer = await awsCall('states:ListExecutions', () =>
-    runtime.clients.sfn.send(
-      new ListExecutionsCommand({
-        stateMachineArn: run.stateMachineArn,
-        statusFilter: 'RUNNING',
-        maxResults: 100,
-      }),
-    ),
-  );
-  const others = (answer.executions ?? []).filter((e) => e.executionArn !== run.executionArn);
-  if (others.length === 0) return { name: 'singleRun', ok: true, detail: 'no other run in flight' };
-  return {
-    name: 'singleRun',
-    ok: false,
-    detail: `another run is in flight: ${others.map((e) => e.name ?? e.executionArn ?? '?').join(', ')}`,
-  };
-}
-
 async function checkChangeCalendar(runtime: Runtime): Promise<GuardRailCheck> {
   const calendar = runtime.settings.changeCalendar;
   if (calendar === undefined) {
@@ -109,8 +90,10 @@ function checkAllowedHours(runtime: Runtime): GuardRailCheck {
 }
 
 /**
- * The guard rails: kill switch off, no other run in flight, change calendar OPEN (when configured),
- * within the allowed hours. Checks run concurrently. Always returns the selected plans (so skipped
+ * The guard rails: kill switch off, this run holds the run lock (one run at a time, a DynamoDB
+ * conditional write: see `run-lock.ts`), change calendar OPEN (when configured), within the allowed
+ * hours. Checks run concurrently; the lock is taken even when another check says no (the run releases
+ * it in ReleaseRunLock after publishing, or the sweep does, or its lease expires). Always returns the selected plans (so skipped
  * results can be built for each) and a `reason` (the first failed check, or that all passed).
  * @throws UnknownExperimentError when a requested experiment is not deployed
  */
@@ -130,7 +113,7 @@ export async function checkGuardRails(
     },
     ...(await Promise.all([
       checkKillSwitch(runtime),
-      checkSingleRun(input.run, runtime),
+      acquireRunLock(input.run, runtime),
       checkChangeCalendar(runtime),
       Promise.resolve(checkAllowedHours(runtime)),
     ])),

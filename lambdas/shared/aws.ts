@@ -1,5 +1,6 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { FisClient } from '@aws-sdk/client-fis';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -21,6 +22,8 @@ export interface AwsClients {
   readonly sfn: SFNClient;
   readonly s3: S3Client;
   readonly sns: SNSClient;
+  /** The run lock table (one run at a time). Optional so existing test runtimes need not build it. */
+  readonly dynamodb?: DynamoDBClient;
 }
 
 /** Allowed hours for runs, in the cadence's time zone. */
@@ -52,6 +55,13 @@ export interface WorkflowSettings {
   /** CloudWatch dashboard name (for links). */
   readonly dashboardName: string;
   readonly stackName: string;
+  /**
+   * DynamoDB table of the run lock (one run at a time). Without it the `singleRun` guard rail says no:
+   * one run at a time cannot be guaranteed.
+   */
+  readonly runLockTable?: string;
+  /** How long an acquired run lock lasts (the workflow's timeout plus a margin), in seconds. @default 90000 */
+  readonly runLockSeconds?: number;
 }
 
 /** Everything a core may receive: clients, settings, a clock and HTTP. */

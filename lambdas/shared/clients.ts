@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each SDK client is loaded on first use:
-   loading all eight costs ~0.5 s of cold start, and every function uses only two or three of them. */
+   loading all nine costs ~0.5 s of cold start, and every function uses only two or three of them. */
 import type { AwsClients, Runtime } from './aws';
 import { settingsFromEnv } from './settings';
 
 type ClientConfig = { region?: string; maxAttempts: number; retryMode: string };
-type Factories = { readonly [K in keyof AwsClients]: (config: ClientConfig) => AwsClients[K] };
+type Factories = {
+  readonly [K in keyof AwsClients]-?: (config: ClientConfig) => NonNullable<AwsClients[K]>;
+};
 
 /** How each client is built; `require` inside each factory keeps unused SDK packages unloaded. */
 const FACTORIES: Factories = {
@@ -22,6 +24,8 @@ const FACTORIES: Factories = {
   sfn: (c) => new (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient(c),
   s3: (c) => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client(c),
   sns: (c) => new (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(c),
+  dynamodb: (c) =>
+    new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(c),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -38,7 +42,7 @@ export function createClients(region?: string): AwsClients {
   };
   const clients = {} as AwsClients;
   for (const key of Object.keys(FACTORIES) as (keyof AwsClients)[]) {
-    let client: AwsClients[typeof key] | undefined;
+    let client: NonNullable<AwsClients[typeof key]> | undefined;
     Object.defineProperty(clients, key, {
       enumerable: true,
       get: () => (client ??= FACTORIES[key](config)),

@@ -14,6 +14,8 @@ export const SETTINGS_ENV = {
   topicArn: 'CHAOS_TOPIC_ARN',
   dashboardName: 'CHAOS_DASHBOARD_NAME',
   stackName: 'CHAOS_STACK_NAME',
+  runLockTable: 'CHAOS_RUN_LOCK_TABLE',
+  runLockSeconds: 'CHAOS_RUN_LOCK_SECONDS',
 } as const;
 
 /** A settings value read from the environment is malformed. */
@@ -51,9 +53,22 @@ export function parseAllowedHours(text: string): AllowedHours {
   return { days, start: hours.start, end: hours.end };
 }
 
+/** Parses `CHAOS_RUN_LOCK_SECONDS` (a positive whole number of seconds). */
+export function parseRunLockSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new SettingsError(
+      `${SETTINGS_ENV.runLockSeconds} must be a positive whole number of seconds (got ${JSON.stringify(text)})`,
+    );
+  }
+  return seconds;
+}
+
 /** Reads the workflow settings from the environment (call once, at load). */
 export function settingsFromEnv(): WorkflowSettings {
   const changeCalendar = optionalEnv(SETTINGS_ENV.changeCalendar);
+  const runLockTable = optionalEnv(SETTINGS_ENV.runLockTable);
+  const runLockSeconds = optionalEnv(SETTINGS_ENV.runLockSeconds);
   return {
     region: requiredEnv('AWS_REGION'),
     account: requiredEnv(SETTINGS_ENV.account),
@@ -66,6 +81,8 @@ export function settingsFromEnv(): WorkflowSettings {
     topicArn: optionalEnv(SETTINGS_ENV.topicArn) ?? '',
     dashboardName: optionalEnv(SETTINGS_ENV.dashboardName) ?? '',
     stackName: optionalEnv(SETTINGS_ENV.stackName) ?? '',
+    ...(runLockTable !== undefined ? { runLockTable } : {}),
+    ...(runLockSeconds !== undefined ? { runLockSeconds: parseRunLockSeconds(runLockSeconds) } : {}),
   };
 }
 
@@ -84,5 +101,9 @@ export function settingsToEnv(settings: Omit<WorkflowSettings, 'region'>): Recor
     [SETTINGS_ENV.topicArn]: settings.topicArn,
     [SETTINGS_ENV.dashboardName]: settings.dashboardName,
     [SETTINGS_ENV.stackName]: settings.stackName,
+    ...(settings.runLockTable !== undefined ? { [SETTINGS_ENV.runLockTable]: settings.runLockTable } : {}),
+    ...(settings.runLockSeconds !== undefined
+      ? { [SETTINGS_ENV.runLockSeconds]: String(settings.runLockSeconds) }
+      : {}),
   };
 }

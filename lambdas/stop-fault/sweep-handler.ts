@@ -7,7 +7,7 @@ import { sweepRun, type ExecutionStatusChangeEvent } from './sweep';
 
 /**
  * The backstop sweep, invoked asynchronously by EventBridge when an execution ends FAILED, TIMED_OUT
- * or ABORTED. Its return value (a PublishInput) goes to the publish-results function through the
+ * or ABORTED (it searches twice, about two minutes apart: the function's timeout allows for it). Its return value (a PublishInput) goes to the publish-results function through the
  * function's on-success destination.
  */
 export const handler = middy<ExecutionStatusChangeEvent, PublishInput>()
@@ -18,6 +18,8 @@ export const handler = middy<ExecutionStatusChangeEvent, PublishInput>()
       runId: event.detail.name,
       status: event.detail.status,
       stopped: outcome.stopped,
+      stoppedLate: outcome.stoppedLate,
+      runLock: outcome.runLock.detail,
     });
     return outcome.publish;
   });

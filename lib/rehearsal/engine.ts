@@ -7,7 +7,8 @@ import type { Runtime, WorkflowSettings } from '../../lambdas/shared/aws';
 import type { ExperimentPlan, PublishOutput, RunConfig, RunJournal, Trigger } from '../../lambdas/shared/types';
 import type { LoadedConfig } from '../config/load';
 import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
-import { localFunctionArns, renderDefinition, substitute } from '../workflow/definition';
+import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
+import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
 import { VirtualClock } from './clock';
 import type { Scenario } from './scenario';
@@ -102,7 +103,10 @@ export interface RehearsalResult {
 
 const STATE_MACHINE_NAME = 'ChaosCadence-RunExperiments';
 
-/** The settings a rehearsal uses: the config's guard rails and time zone, placeholder resources. */
+/**
+ * The settings a rehearsal uses: the config's guard rails and time zone, placeholder resources, and a
+ * run lock leased like the deployment's (the workflow's timeout plus a margin).
+ */
 export function rehearsalSettings(loaded: LoadedConfig, overrides: Partial<WorkflowSettings> = {}): WorkflowSettings {
   const { config } = loaded;
   const stackName = overrides.stackName ?? 'ChaosCadence';
@@ -120,6 +124,8 @@ export function rehearsalSettings(loaded: LoadedConfig, overrides: Partial<Workf
     topicArn: `arn:aws:sns:${region}:${account}:chaos-cadence-results`,
     dashboardName: stackName,
     stackName,
+    runLockTable: `${stackName}-run-lock`,
+    runLockSeconds: workflowTimeoutSeconds(buildRunConfig(config, loaded.hash)) + RUN_LOCK_MARGIN_SECONDS,
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import * as autoScalingSdk from '@aws-sdk/client-auto-scaling';
 import * as cloudWatchSdk from '@aws-sdk/client-cloudwatch';
+import * as dynamodbSdk from '@aws-sdk/client-dynamodb';
 import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as fisSdk from '@aws-sdk/client-fis';
 import * as s3Sdk from '@aws-sdk/client-s3';
@@ -14,8 +15,14 @@ import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scena
 
 /** The services the simulated account answers, by IAM action prefix (as `apiFailures[].call` names them). */
 export { SIMULATED_SERVICES };
+/**
+ * An SDK service the account answers, by IAM action prefix: the scenario's services plus `dynamodb`
+ * (the run lock table, which scenarios do not describe: it starts empty, or held by `other-run-1` when
+ * the scenario has `runningExecutions`).
+ */
+export type SimulatedSdkService = (typeof SIMULATED_SERVICES)[number] | 'dynamodb';
 /** A simulated service, by IAM action prefix; `http` marks requests made through `fetch`. */
-export type SimulatedService = (typeof SIMULATED_SERVICES)[number] | 'http';
+export type SimulatedService = SimulatedSdkService | 'http';
 
 /** One call the run made, in order. */
 export interface RecordedCall {
@@ -118,6 +125,8 @@ export interface SimulatedAccount {
   readonly putMetrics: PutMetrics[];
   readonly fisExperiments: SimulatedExperiment[];
   readonly ssmCommands: SimulatedCommand[];
+  /** DynamoDB items by `table/pk` (the run lock), as stored. */
+  readonly dynamodbItems: Map<string, Record<string, dynamodbSdk.AttributeValue>>;
   /** When the (last) fault was started, if one was. */
   faultStartedAt(): Date | undefined;
   /** An S3 object's text, if it exists. */
@@ -165,7 +174,7 @@ interface ServiceModule {
   readonly exports: Record<string, unknown>;
 }
 
-const SERVICE_MODULES: Record<(typeof SIMULATED_SERVICES)[number], ServiceModule> = {
+const SERVICE_MODULES: Record<SimulatedSdkService, ServiceModule> = {
   fis: { base: fisSdk.FisServiceException, exports: fisSdk },
   ssm: { base: ssmSdk.SSMServiceException, exports: ssmSdk },
   cloudwatch: { base: cloudWatchSdk.CloudWatchServiceException, exports: cloudWatchSdk },
@@ -174,6 +183,7 @@ const SERVICE_MODULES: Record<(typeof SIMULATED_SERVICES)[number], ServiceModule
   states: { base: sfnSdk.SFNServiceException, exports: sfnSdk },
   s3: { base: s3Sdk.S3ServiceException, exports: s3Sdk },
   sns: { base: snsSdk.SNSServiceException, exports: snsSdk },
+  dynamodb: { base: dynamodbSdk.DynamoDBServiceException, exports: dynamodbSdk },
 };
 
 /**
@@ -182,7 +192,7 @@ const SERVICE_MODULES: Record<(typeof SIMULATED_SERVICES)[number], ServiceModule
  * name; with `$metadata`, `$fault` and `$retryable` for throttling.
  */
 export function serviceError(
-  service: (typeof SIMULATED_SERVICES)[number],
+  service: SimulatedSdkService,
   name: string,
   message = `${name} (simulated)`,
   requestId = 'rehearsal-request',
@@ -261,6 +271,7 @@ export function createSimulatedAccount(
     sfn: new sfnSdk.SFNClient(clientConfig),
     s3: new s3Sdk.S3Client(clientConfig),
     sns: new snsSdk.SNSClient(clientConfig),
+    dynamodb: new dynamodbSdk.DynamoDBClient(clientConfig),
   };
 
   const calls: RecordedCall[] = [];
@@ -954,6 +965,85 @@ export function createSimulatedAccount(
   ];
 
   // ---------------------------------------------------------------------------------------------
+  // DynamoDB: the run lock table (key attribute `pk`), with real condition-expression semantics.
+  // ---------------------------------------------------------------------------------------------
+  const dynamodbItems = new Map<string, Record<string, dynamodbSdk.AttributeValue>>();
+  const tableOf = (name: string | undefined): string => {
+    if (name === undefined || name !== settings.runLockTable) {
+      throw serviceError('dynamodb', 'ResourceNotFoundException', `Requested resource not found: Table: ${String(name)} not found`);
+    }
+    return name;
+  };
+  const itemKey = (table: string, key: Record<string, dynamodbSdk.AttributeValue> | undefined): string => {
+    const pk = key?.pk?.S;
+    if (pk === undefined) {
+      throw serviceError('dynamodb', 'ValidationException', 'The provided key element does not match the schema');
+    }
+    return `${table}/${pk}`;
+  };
+  const conditionFailed = (
+    old: Record<string, dynamodbSdk.AttributeValue> | undefined,
+    returnOld: string | undefined,
+  ): Error => {
+    const error = serviceError('dynamodb', 'ConditionalCheckFailedException', 'The conditional request failed');
+    if (returnOld === 'ALL_OLD' && old) Object.assign(error, { Item: structuredClone(old) });
+    return error;
+  };
+  const checkCondition = (
+    expression: string | undefined,
+    item: Record<string, dynamodbSdk.AttributeValue> | undefined,
+    values: Record<string, dynamodbSdk.AttributeValue> | undefined,
+  ): boolean => (expression === undefined ? true : evaluateCondition(expression, item, values ?? {}));
+  if (scenario.runningExecutions > 0 && settings.runLockTable) {
+    // The most recent other run in flight (see ListExecutions) holds the lock.
+    const machineExecutions = (options.ownExecutionArn ?? `arn:${partition}:states:${region}:${account}:execution:unknown:run`).replace(/:[^:]*$/, '');
+    const acquiredMs = runStartMs - 600_000;
+    dynamodbItems.set(`${settings.runLockTable}/run-lock`, {
+      pk: { S: 'run-lock' },
+      runId: { S: 'other-run-1' },
+      executionArn: { S: `${machineExecutions}:other-run-1` },
+      acquiredAt: { S: isoAt(acquiredMs) },
+      expiresAt: { N: String(Math.floor(acquiredMs / 1000) + (settings.runLockSeconds ?? 90_000)) },
+    });
+  }
+  const dynamodbRoutes: Route[] = [
+    {
+      command: dynamodbSdk.PutItemCommand,
+      name: 'PutItem',
+      handle: (input: dynamodbSdk.PutItemCommandInput) => {
+        const key = itemKey(tableOf(input.TableName), input.Item);
+        const old = dynamodbItems.get(key);
+        if (!checkCondition(input.ConditionExpression, old, input.ExpressionAttributeValues)) {
+          throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
+        }
+        dynamodbItems.set(key, structuredClone(input.Item ?? {}));
+        return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
+      },
+    },
+    {
+      command: dynamodbSdk.DeleteItemCommand,
+      name: 'DeleteItem',
+      handle: (input: dynamodbSdk.DeleteItemCommandInput) => {
+        const key = itemKey(tableOf(input.TableName), input.Key);
+        const old = dynamodbItems.get(key);
+        if (!checkCondition(input.ConditionExpression, old, input.ExpressionAttributeValues)) {
+          throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
+        }
+        dynamodbItems.delete(key);
+        return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
+      },
+    },
+    {
+      command: dynamodbSdk.GetItemCommand,
+      name: 'GetItem',
+      handle: (input: dynamodbSdk.GetItemCommandInput) => {
+        const old = dynamodbItems.get(itemKey(tableOf(input.TableName), input.Key));
+        return old ? { Item: structuredClone(old) } : {};
+      },
+    },
+  ];
+
+  // ---------------------------------------------------------------------------------------------
   // Wiring: every command goes through `invoke`, which injects failures and records the call.
   // ---------------------------------------------------------------------------------------------
   const recordable = (service: SimulatedService, command: string, value: unknown): unknown => {
@@ -966,7 +1056,7 @@ export function createSimulatedAccount(
   };
 
   const invoke = async (
-    service: (typeof SIMULATED_SERVICES)[number],
+    service: SimulatedSdkService,
     route: Route,
     input: unknown,
   ): Promise<object> => {
@@ -997,7 +1087,7 @@ export function createSimulatedAccount(
 
   const stubs: StubLike[] = [];
   const wire = (
-    service: (typeof SIMULATED_SERVICES)[number],
+    service: SimulatedSdkService,
     client: Parameters<typeof mockClient>[0],
     routes: readonly Route[],
   ): void => {
@@ -1021,6 +1111,7 @@ export function createSimulatedAccount(
   wire('states', clients.sfn, sfnRoutes);
   wire('s3', clients.s3, s3Routes);
   wire('sns', clients.sns, snsRoutes);
+  wire('dynamodb', clients.dynamodb as dynamodbSdk.DynamoDBClient, dynamodbRoutes);
 
   // ---------------------------------------------------------------------------------------------
   // fetch
@@ -1068,12 +1159,76 @@ export function createSimulatedAccount(
     putMetrics,
     fisExperiments,
     ssmCommands,
+    dynamodbItems,
     faultStartedAt: () => (faultStartMs === undefined ? undefined : new Date(faultStartMs)),
     getObjectText: (bucket, key) => s3Objects.get(`${bucket}/${key}`)?.body.toString('utf8'),
     restore: () => {
       for (const stub of stubs) stub.restore();
     },
   };
+}
+
+/** A condition the simulated DynamoDB cannot evaluate (it supports what the run lock uses). */
+export class UnsupportedConditionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnsupportedConditionError';
+  }
+}
+
+type Item = Record<string, dynamodbSdk.AttributeValue>;
+
+function scalarOf(value: dynamodbSdk.AttributeValue | undefined): string | number | undefined {
+  if (value?.S !== undefined) return value.S;
+  if (value?.N !== undefined) return Number(value.N);
+  return undefined;
+}
+
+function compare(left: string | number | undefined, operator: string, right: string | number | undefined): boolean {
+  // DynamoDB: a comparison with a missing attribute, or across types, is false.
+  if (left === undefined || right === undefined || typeof left !== typeof right) return operator === '<>' && left !== right;
+  switch (operator) {
+    case '=':
+      return left === right;
+    case '<>':
+      return left !== right;
+    case '<':
+      return left < right;
+    case '<=':
+      return left <= right;
+    case '>':
+      return left > right;
+    default:
+      return left >= right;
+  }
+}
+
+function evaluateTerm(term: string, item: Item | undefined, values: Item): boolean {
+  const fn = /^(attribute_exists|attribute_not_exists)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$/.exec(term);
+  if (fn) {
+    const exists = item?.[fn[2] as string] !== undefined;
+    return fn[1] === 'attribute_exists' ? exists : !exists;
+  }
+  const comparison = /^([A-Za-z_][A-Za-z0-9_]*)\s*(=|<>|<=|>=|<|>)\s*(:[A-Za-z0-9_]+)$/.exec(term);
+  if (comparison) {
+    const [, name, operator, placeholder] = comparison as unknown as [string, string, string, string];
+    if (!(placeholder in values)) {
+      throw serviceError('dynamodb', 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${placeholder}`);
+    }
+    return compare(scalarOf(item?.[name]), operator, scalarOf(values[placeholder]));
+  }
+  throw new UnsupportedConditionError(`the simulated DynamoDB does not evaluate the condition term "${term}"`);
+}
+
+/**
+ * Evaluates a DynamoDB condition expression made of `attribute_exists(a)`, `attribute_not_exists(a)`
+ * and `a <op> :v` terms joined by AND / OR (AND binds tighter; no parentheses), as DynamoDB would
+ * against the current item (absent: `undefined`).
+ */
+export function evaluateCondition(expression: string, item: Item | undefined, values: Item): boolean {
+  return expression
+    .split(/\s+OR\s+/i)
+    .some((conjunction) => conjunction.split(/\s+AND\s+/i).every((term) => evaluateTerm(term.trim(), item, values)));
 }
 
 /** Waits on the (possibly virtual) global timers; rejects like fetch when the signal aborts. */

@@ -9,6 +9,7 @@ import {
   type AfterInput,
   type BeforeInput,
 } from '../../lambdas/check-steady-state/check-steady-state';
+import { releaseRunLock, type ReleaseRunLockInput } from '../../lambdas/check-guard-rails/run-lock';
 import { pollStopConditions, type PollInput } from '../../lambdas/poll-stop-conditions/poll-stop-conditions';
 import { startFault, type StartFaultInput } from '../../lambdas/start-fault/start-fault';
 import { stopFault, type StopFaultInput } from '../../lambdas/stop-fault/stop-fault';
@@ -35,6 +36,7 @@ export const TASK_STATE_NAMES = [
   'Verdict',
   'StopFaultAfterVerdictError',
   'PublishResults',
+  'ReleaseRunLock',
 ] as const;
 
 /** One of {@link TASK_STATE_NAMES}. */
@@ -78,5 +80,6 @@ export function createTaskHandlers(
     Verdict: (input) => Promise.resolve(verdict(input as VerdictInput, runtime)),
     StopFaultAfterVerdictError: stop,
     PublishResults: (input) => publish(input as PublishInput, runtime),
+    ReleaseRunLock: (input) => releaseRunLock((input as ReleaseRunLockInput).run.runId, runtime),
   };
 }

@@ -160,7 +160,13 @@ describe('run-experiments workflow (rehearsal engine)', () => {
           'PollStopConditions',
         ]),
       );
-      expect(run.statesVisited.slice(-4)).toEqual(['Recovered', 'Verdict', 'PublishResults', 'RunOutput']);
+      expect(run.statesVisited.slice(-5)).toEqual([
+        'Recovered',
+        'Verdict',
+        'PublishResults',
+        'ReleaseRunLock',
+        'RunOutput',
+      ]);
       expect(journalOutcomes(run)).toEqual(['passed']);
       expect(run.emailSubject).toMatch(/^\[chaos-cadence\] web-cpu-80: PASSED/);
     });
@@ -410,10 +416,10 @@ describe('run-experiments workflow (rehearsal engine)', () => {
     it.each<[string, RehearseOptions]>([
       ['the CheckGuardRails function fails', { taskFaults: { CheckGuardRails: { mode: 'throw' } } }],
       [
-        'ListExecutions is denied',
+        'the kill switch cannot be read',
         {
           scenario: {
-            apiFailures: [{ call: 'states:ListExecutions', error: 'AccessDeniedException', times: 10 }],
+            apiFailures: [{ call: 'ssm:GetParameter', error: 'AccessDeniedException', times: 10 }],
           },
         },
       ],
@@ -529,7 +535,7 @@ describe('run-experiments workflow (rehearsal engine)', () => {
           const failedBy = mode === 'hang' && breakage.times === undefined ? 'States.Timeout' : 'Error';
           expect(result?.error?.error).toBe(failedBy);
           expect(journalOutcomes(run)).toEqual(['failed']);
-          expect(run.statesVisited.at(-2)).toBe('PublishResults');
+          expect(run.statesVisited.at(-3)).toBe('PublishResults');
         },
       );
     });

@@ -1,4 +1,4 @@
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCalendarStateCommand, GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import {
   checkGuardRails,
@@ -7,7 +7,8 @@ import {
 } from '../../../lambdas/check-guard-rails/check-guard-rails';
 import type { ExperimentPlan, RunConfig } from '../../../lambdas/shared/types';
 import { run, webCpu80Plan } from '../../fixtures/results';
-import { mockRuntime } from '../check-steady-state/mock-runtime';
+import { mockRuntime, T0 } from '../check-steady-state/mock-runtime';
+import { fakeLockTable, lockItem } from './lock-table';
 
 const otherPlan: ExperimentPlan = { ...webCpu80Plan, name: 'api-cpu-50' };
 const config: RunConfig = {
@@ -16,23 +17,15 @@ const config: RunConfig = {
 };
 const input: CheckGuardRailsInput = { run, experiments: ['web-cpu-80'], config };
 
-/** A deployment where every guard rail allows the run; tests then break one. */
-function allowing(options: Parameters<typeof mockRuntime>[0] = {}) {
+/** A deployment where every guard rail allows the run (the run lock is free); tests then break one. */
+function allowing(options: Parameters<typeof mockRuntime>[0] & { lockHeldBy?: string } = {}) {
   const mocks = mockRuntime(options);
   mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'off' } });
-  mocks.sfn.on(ListExecutionsCommand).resolves({
-    executions: [
-      {
-        executionArn: run.executionArn,
-        name: run.runId,
-        stateMachineArn: run.stateMachineArn,
-        status: 'RUNNING',
-        startDate: new Date(run.startedAt),
-      },
-    ],
-  });
   mocks.ssm.on(GetCalendarStateCommand).resolves({ State: 'OPEN' });
-  return mocks;
+  const lock = fakeLockTable(
+    options.lockHeldBy !== undefined ? lockItem(options.lockHeldBy, (options.at ?? T0) - 60_000) : undefined,
+  );
+  return { ...mocks, lock, runtime: lock.with(mocks.runtime) };
 }
 
 function check(result: Awaited<ReturnType<typeof checkGuardRails>>, name: string) {
@@ -110,53 +103,54 @@ describe('checkGuardRails', () => {
   });
 
   describe('single run', () => {
-    it('ignores its own execution among the RUNNING ones', async () => {
-      const { runtime } = allowing();
+    it('takes the run lock when it is free', async () => {
+      const { runtime, lock } = allowing();
 
       const result = await checkGuardRails(input, runtime);
 
-      expect(check(result, 'singleRun')).toEqual({
-        name: 'singleRun',
+      expect(check(result, 'singleRun')).toMatchObject({
         ok: true,
-        detail: 'no other run in flight',
+        detail: expect.stringContaining('run lock acquired') as string,
       });
+      expect(lock.holder()).toBe(run.runId);
     });
 
-    it('refuses the run while another execution of the state machine is RUNNING', async () => {
-      const { runtime, sfn } = allowing();
-      sfn.on(ListExecutionsCommand).resolves({
-        executions: [
-          {
-            executionArn: run.executionArn,
-            name: run.runId,
-            stateMachineArn: run.stateMachineArn,
-            status: 'RUNNING',
-            startDate: new Date(run.startedAt),
-          },
-          {
-            executionArn: `${run.stateMachineArn}:manual-1`,
-            name: 'manual-1',
-            stateMachineArn: run.stateMachineArn,
-            status: 'RUNNING',
-            startDate: new Date(run.startedAt),
-          },
-        ],
-      });
+    it('refuses the run, naming the holder, while another run holds the lock', async () => {
+      const { runtime, lock } = allowing({ lockHeldBy: 'manual-1' });
 
       const result = await checkGuardRails(input, runtime);
 
       expect(result.allowed).toBe(false);
-      expect(result.reason).toBe('guard rail singleRun: another run is in flight: manual-1');
+      expect(result.reason).toBe(
+        'guard rail singleRun: another run is in flight: manual-1 holds the run lock since 2025-03-04T09:59:00.000Z (lease until 2025-03-04T10:59:00.000Z)',
+      );
+      expect(lock.holder()).toBe('manual-1');
     });
 
-    it('asks only for RUNNING executions of its own state machine', async () => {
-      const { runtime, sfn } = allowing();
+    it('takes the lock with a conditional write naming this run', async () => {
+      const { runtime, lock } = allowing();
 
       await checkGuardRails(input, runtime);
 
-      expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, {
-        stateMachineArn: run.stateMachineArn,
-        statusFilter: 'RUNNING',
+      expect(lock.mock).toHaveReceivedCommandWith(PutItemCommand, {
+        TableName: 'test-run-lock',
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR runId = :me',
+        ExpressionAttributeValues: { ':now': { N: String(T0 / 1000) }, ':me': { S: run.runId } },
+      });
+    });
+
+    it('refuses the run when no run lock table is configured', async () => {
+      const { runtime } = allowing();
+
+      const result = await checkGuardRails(input, {
+        ...runtime,
+        settings: { ...runtime.settings, runLockTable: undefined },
+      });
+
+      expect(check(result, 'singleRun')).toEqual({
+        name: 'singleRun',
+        ok: false,
+        detail: 'no run lock table is configured; one run at a time cannot be guaranteed',
       });
     });
   });

@@ -14,6 +14,7 @@ import {
 } from '../../../lambdas/stop-fault/sweep';
 import { webCpu80Plan } from '../../fixtures/results';
 import { mockRuntime, T0 } from '../check-steady-state/mock-runtime';
+import { fakeLockTable, lockItem } from '../check-guard-rails/lock-table';
 
 const ssmPlan: ExperimentPlan = {
   ...webCpu80Plan,
@@ -55,8 +56,13 @@ const event = (input: string): ExecutionStatusChangeEvent => ({
 });
 const fisOnly = event('{"trigger":"schedule","experiments":["web-cpu-80"]}');
 
-function setUp(status: string) {
-  const mocks = mockRuntime({ at: T0 + 3_600_000 });
+/** No wait between the two searches (the wait itself is tested with fake timers). */
+const NOW = { secondSearchAfterSeconds: 0 };
+
+function setUp(status: string, lockHolder: string | undefined = 'run-9') {
+  const base = mockRuntime({ at: T0 + 3_600_000 });
+  const lock = fakeLockTable(lockHolder !== undefined ? lockItem(lockHolder, T0) : undefined);
+  const mocks = { ...base, lock, runtime: lock.with(base.runtime) };
   mocks.sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition });
   mocks.fis.on(ListExperimentsCommand).resolves({
     experiments: [
@@ -79,7 +85,7 @@ describe('sweepRun', () => {
   it('stops the running FIS experiment tagged with the run id, and only that one', async () => {
     const mocks = setUp('running');
 
-    const outcome = await sweepRun(fisOnly, mocks.runtime);
+    const outcome = await sweepRun(fisOnly, mocks.runtime, NOW);
 
     expect(outcome.stopped).toEqual(['EXP9']);
     expect(mocks.fis).toHaveReceivedCommandTimes(StopExperimentCommand, 1);
@@ -89,7 +95,7 @@ describe('sweepRun', () => {
   it('returns a failed result per requested experiment for PublishResults', async () => {
     const mocks = setUp('completed');
 
-    const outcome = await sweepRun(fisOnly, mocks.runtime);
+    const outcome = await sweepRun(fisOnly, mocks.runtime, NOW);
 
     expect(outcome.publish.run.runId).toBe('run-9');
     expect(outcome.publish.results.map((r) => [r.name, r.outcome])).toEqual([['web-cpu-80', 'failed']]);
@@ -100,7 +106,7 @@ describe('sweepRun', () => {
     const mocks = setUp('completed');
     mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
 
-    const outcome = await sweepRun(event('{"trigger":"schedule"}'), mocks.runtime);
+    const outcome = await sweepRun(event('{"trigger":"schedule"}'), mocks.runtime, NOW);
 
     expect(outcome.publish.results.map((r) => r.name)).toEqual(['web-cpu-80', 'web-cpu-ssm']);
   });
@@ -108,7 +114,7 @@ describe('sweepRun', () => {
   it('does not stop an experiment that already ended', async () => {
     const mocks = setUp('completed');
 
-    await sweepRun(fisOnly, mocks.runtime);
+    await sweepRun(fisOnly, mocks.runtime, NOW);
 
     expect(mocks.fis).not.toHaveReceivedCommand(StopExperimentCommand);
   });
@@ -133,10 +139,94 @@ describe('sweepRun', () => {
     const outcome = await sweepRun(
       event('{"trigger":"manual","experiments":["web-cpu-ssm"]}'),
       mocks.runtime,
+      NOW,
     );
 
     expect(outcome.stopped).toEqual(['cmd-9']);
     expect(mocks.ssm).toHaveReceivedCommandTimes(CancelCommandCommand, 1);
+  });
+
+  describe('second search', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    /** FIS answers: nothing of run-9 at the first search; EXPlate running from then on. */
+    function lateFault() {
+      const mocks = setUp('running');
+      let listed = 0;
+      mocks.fis.on(ListExperimentsCommand).callsFake(() => {
+        listed += 1;
+        return {
+          experiments:
+            listed === 1
+              ? []
+              : [{ id: 'EXPlate', state: { status: 'running' }, tags: { 'chaos-cadence:run-id': 'run-9' } }],
+        };
+      });
+      return mocks;
+    }
+
+    it('stops a fault that a StartFault still in flight started after the first search', async () => {
+      const mocks = lateFault();
+
+      const outcome = await sweepRun(fisOnly, mocks.runtime, NOW);
+
+      expect(outcome.stoppedLate).toEqual(['EXPlate']);
+      expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXPlate' });
+    });
+
+    it('searches the second time two minutes after the first', async () => {
+      jest.useFakeTimers({ now: T0 });
+      const mocks = lateFault();
+
+      const sweeping = sweepRun(fisOnly, mocks.runtime);
+      await jest.advanceTimersByTimeAsync(119_000);
+      const before = mocks.fis.commandCalls(ListExperimentsCommand).length;
+      await jest.advanceTimersByTimeAsync(1_000);
+      await sweeping;
+
+      expect([before, mocks.fis.commandCalls(ListExperimentsCommand).length]).toEqual([1, 2]);
+    });
+
+    it('does not stop again what the first search stopped', async () => {
+      const mocks = setUp('running');
+
+      const outcome = await sweepRun(fisOnly, mocks.runtime, NOW);
+
+      expect([outcome.stopped, outcome.stoppedLate]).toEqual([['EXP9'], []]);
+      expect(mocks.fis).toHaveReceivedCommandTimes(StopExperimentCommand, 1);
+    });
+  });
+
+  describe('run lock', () => {
+    it('releases the lock the ended run holds, after both searches', async () => {
+      const mocks = setUp('running');
+
+      const outcome = await sweepRun(fisOnly, mocks.runtime, NOW);
+
+      expect(outcome.runLock.released).toBe(true);
+      expect(mocks.lock.holder()).toBeUndefined();
+    });
+
+    it("leaves another run's lock alone", async () => {
+      const mocks = setUp('completed', 'run-10');
+
+      const outcome = await sweepRun(fisOnly, mocks.runtime, NOW);
+
+      expect(outcome.runLock.released).toBe(false);
+      expect(mocks.lock.holder()).toBe('run-10');
+    });
+
+    it('keeps the lock when a fault could not be stopped (the sweep fails; the lease ends it)', async () => {
+      const mocks = setUp('running');
+      mocks.fis
+        .on(StopExperimentCommand)
+        .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+
+      await expect(sweepRun(fisOnly, mocks.runtime, NOW)).rejects.toMatchObject({ name: 'AwsCallError' });
+      expect(mocks.lock.holder()).toBe('run-9');
+    });
   });
 
   it('rejects a definition without the RunConfig', () => {
