@@ -1,21 +1,27 @@
 import { join } from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LambdaDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LambdaDestination, SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../faults/nag';
+import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import type { AllowedHours } from '../../lambdas/shared/aws';
 import { settingsToEnv } from '../../lambdas/shared/settings';
 import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
-import { renderDefinition, type FunctionArnKey } from '../workflow/definition';
+import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
 import type { IFaultPermissions } from './fault-permissions';
 
 /** Props of {@link ExperimentWorkflow}. */
@@ -44,6 +50,12 @@ export interface ExperimentWorkflowProps {
   readonly logRetention?: logs.RetentionDays;
   /** The state machine's name. @default `<stack name>-run-experiments` */
   readonly stateMachineName?: string;
+  /**
+   * Notified when the backstop sweep fails (its `Errors` alarm), e.g. the results topic. Its key, if
+   * KMS-encrypted, must let CloudWatch use it (`WorkflowAlarms` with `topicKey` grants that).
+   * @default - the alarm exists but notifies nobody
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /** The functions of the workflow, by role. */
@@ -72,6 +84,12 @@ export class ExperimentWorkflow extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The functions it calls. */
   public readonly functions: ExperimentWorkflowFunctions;
+  /** The run lock (one item, `pk = run-lock`): one run at a time, by conditional writes. */
+  public readonly runLockTable: dynamodb.Table;
+  /** Sweep invocations that failed after retries, and sweep events EventBridge could not deliver. */
+  public readonly sweepFailures: sqs.Queue;
+  /** `Errors >= 1` of the sweep function: a run's faults may still be running. */
+  public readonly sweepErrorsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ExperimentWorkflowProps) {
     super(scope, id);
@@ -90,6 +108,20 @@ export class ExperimentWorkflow extends Construct {
       resourceName: `${stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // The run lock: conditional writes make "one run at a time" strongly consistent (ListExecutions is
+    // not). One tiny item; PAY_PER_REQUEST; TTL on `expiresAt` only cleans up (the condition checks it).
+    this.runLockTable = new dynamodb.Table(this, 'RunLock', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.runLockTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason:
+        'The table holds one short-lived lock item and no data: restoring an earlier state would bring back a stale lock and block runs, not recover anything.',
+    });
     const environment = settingsToEnv({
       account: stack.account,
       partition: stack.partition,
@@ -101,6 +133,9 @@ export class ExperimentWorkflow extends Construct {
       topicArn: props.topicArn ?? '',
       dashboardName: props.dashboardName ?? '',
       stackName: stack.stackName,
+      runLockTable: this.runLockTable.tableName,
+      // The lease outlives the execution (its TimeoutSeconds): a running run never loses its lock.
+      runLockSeconds: workflowTimeoutSeconds(props.runConfig) + RUN_LOCK_MARGIN_SECONDS,
     });
 
     const fn = (name: string, folder: string, timeout: Duration, handlerFile = 'handler.ts') => {
@@ -144,18 +179,20 @@ export class ExperimentWorkflow extends Construct {
     const pollStopConditions = fn('PollStopConditions', 'poll-stop-conditions', Duration.seconds(390));
     const stopFault = fn('StopFault', 'stop-fault', Duration.seconds(150));
     const verdict = fn('Verdict', 'verdict', Duration.seconds(30));
-    const sweep = fn('Sweep', 'stop-fault', Duration.seconds(300), 'sweep-handler.ts');
+    // The sweep searches twice, 120 s apart, and confirms each stop (up to a minute a fault): 15 minutes.
+    const sweep = fn('Sweep', 'stop-fault', Duration.minutes(15), 'sweep-handler.ts');
 
-    // Guard rails: the kill switch, running executions of this state machine, the change calendar.
+    // Guard rails: the kill switch, the run lock, the change calendar. The sweep frees an ended run's lock.
+    // Only the item operations the lock uses (UpdateItem is not used), on this table only.
+    const lockActions = ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'];
+    this.runLockTable.grant(checkGuardRails, ...lockActions);
+    this.runLockTable.grant(sweep, 'dynamodb:DeleteItem');
     const readKillSwitch = new iam.PolicyStatement({
       actions: ['ssm:GetParameter'],
       resources: [props.killSwitch.parameterArn],
     });
     checkGuardRails.addToRolePolicy(readKillSwitch);
     pollStopConditions.addToRolePolicy(readKillSwitch);
-    checkGuardRails.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [stateMachineArn] }),
-    );
     if (props.changeCalendar !== undefined) {
       checkGuardRails.addToRolePolicy(
         new iam.PolicyStatement({
@@ -252,6 +289,18 @@ export class ExperimentWorkflow extends Construct {
 
     // Backstop: an execution that ends FAILED / TIMED_OUT / ABORTED is swept: every fault tagged or
     // commented with its run id is stopped, then a failed result is published (on-success destination).
+    // A failed sweep is never silent: the failed invocation (with its event, to replay) and any event
+    // EventBridge could not deliver land in this queue, and the function's Errors alarm notifies.
+    this.sweepFailures = new sqs.Queue(this, 'SweepFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.sweepFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the failure destination (dead-letter queue) of the sweep; a queue for its own failures would have no reader.',
+    });
     new events.Rule(this, 'SweepOnExecutionEnd', {
       description: 'chaos-cadence: stop the faults of a run whose execution failed, timed out or was aborted',
       eventPattern: {
@@ -259,12 +308,30 @@ export class ExperimentWorkflow extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [stateMachineArn] },
       },
-      targets: [new eventTargets.LambdaFunction(sweep, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+      targets: [
+        new eventTargets.LambdaFunction(sweep, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.sweepFailures,
+        }),
+      ],
     });
     new lambda.EventInvokeConfig(this, 'SweepPublishes', {
       function: sweep,
       onSuccess: new LambdaDestination(props.publishFunction, { responseOnly: true }),
+      onFailure: new SqsDestination(this.sweepFailures),
       retryAttempts: 2,
     });
+    this.sweepErrorsAlarm = new cloudwatch.Alarm(this, 'SweepErrors', {
+      alarmDescription:
+        'chaos-cadence: the backstop sweep failed. A run that ended abnormally may still have a fault running: check the failed invocation in the SweepFailures queue and run `npx chaos-cadence halt`.',
+      metric: sweep.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic)
+      this.sweepErrorsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
   }
 }

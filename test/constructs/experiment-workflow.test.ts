@@ -2,13 +2,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IFaultPermissions } from '../../lib/constructs/fault-permissions';
 import { ExperimentWorkflow } from '../../lib/constructs/experiment-workflow';
 import { fisPlan, runConfigOf } from '../fixtures/workflow/plans';
 
-function build() {
+function build(options: { alarmTopic?: boolean } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
   const publishFunction = lambda.Function.fromFunctionArn(
@@ -51,6 +52,15 @@ function build() {
     changeCalendar: 'freeze',
     allowedHours: { days: ['MON'], start: '09:00', end: '16:00' },
     timeZone: 'Europe/Berlin',
+    ...(options.alarmTopic
+      ? {
+          alarmTopic: sns.Topic.fromTopicArn(
+            stack,
+            'Alarms',
+            'arn:aws:sns:eu-central-1:123456789012:results',
+          ),
+        }
+      : {}),
   });
   return { stack, workflow, template: Template.fromStack(stack) };
 }
@@ -92,15 +102,136 @@ describe('ExperimentWorkflow', () => {
     });
   });
 
-  it('lets the guard rails read only the kill switch, list this state machine and read the calendar', () => {
+  it('lets the guard rails read only the kill switch and the calendar, and list no executions', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: 'ssm:GetParameter', Resource: Match.anyValue() }),
-          Match.objectLike({ Action: 'states:ListExecutions', Resource: Match.anyValue() }),
           Match.objectLike({ Action: 'ssm:GetCalendarState', Resource: Match.anyValue() }),
         ]),
       },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('states:ListExecutions');
+  });
+
+  describe('run lock', () => {
+    /** The policy statements that name the lock table, by the role they belong to. */
+    function lockStatements(roleLogicalIdPrefix: string): unknown[] {
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+        Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: { Resource: unknown }[] } };
+      }[];
+      return policies
+        .filter((p) => p.Properties.Roles.some((r) => r.Ref.startsWith(roleLogicalIdPrefix)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((st) => JSON.stringify(st.Resource).includes('WorkflowRunLock'));
+    }
+
+    it('creates an on-demand, encrypted lock table keyed by pk with TTL on expiresAt', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    });
+
+    it('lets the guard rails put, get and delete the lock item, on the lock table only', () => {
+      expect(lockStatements('WorkflowCheckGuardRailsRole')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+          Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^WorkflowRunLock/) as string, 'Arn'] }],
+        },
+      ]);
+    });
+
+    it('lets the sweep only delete the lock item', () => {
+      expect(lockStatements('WorkflowSweepRole')).toEqual([
+        expect.objectContaining({ Action: 'dynamodb:DeleteItem' }),
+      ]);
+    });
+
+    it('passes the lock table and a lease longer than the workflow timeout to the functions', () => {
+      const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as {
+        Properties: { DefinitionString: string };
+      };
+      const timeout = (JSON.parse(machine.Properties.DefinitionString) as { TimeoutSeconds: number })
+        .TimeoutSeconds;
+      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+        Properties: { Environment?: { Variables?: Record<string, unknown> } };
+      }[];
+      const variables = functions
+        .map((f) => f.Properties.Environment?.Variables ?? {})
+        .find((v) => 'CHAOS_RUN_LOCK_TABLE' in v);
+
+      expect(variables?.CHAOS_RUN_LOCK_TABLE).toEqual({
+        Ref: expect.stringMatching(/^WorkflowRunLock/) as string,
+      });
+      expect(Number(variables?.CHAOS_RUN_LOCK_SECONDS)).toBeGreaterThan(timeout);
+    });
+  });
+
+  describe('sweep failures', () => {
+    it('sends a failed sweep invocation to an encrypted queue', () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        DestinationConfig: {
+          OnSuccess: Match.anyValue(),
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowSweepFailures'), 'Arn'] },
+          },
+        },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    });
+
+    it('denies the failures queue to requests without TLS', () => {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it('sends sweep events EventBridge could not deliver to the same queue', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Targets: [
+          Match.objectLike({
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowSweepFailures'), 'Arn'] },
+            },
+          }),
+        ],
+      });
+    });
+
+    it('gives the sweep time for its second search two minutes after the first', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Handler: 'index.handler',
+        Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowSweepRole'), 'Arn'] },
+        Timeout: 900,
+      });
+    });
+
+    it('alarms on any sweep error, notifying nobody without an alarm topic', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: Match.absent(),
+      });
+    });
+
+    it('notifies the alarm topic when the sweep fails', () => {
+      const { template: withTopic } = build({ alarmTopic: true });
+
+      withTopic.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        AlarmActions: ['arn:aws:sns:eu-central-1:123456789012:results'],
+      });
     });
   });
 
