@@ -2,14 +2,19 @@ import { createHash } from 'node:crypto';
 import { DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import {
   StartExperimentCommand,
+  StopExperimentCommand,
   type StartExperimentCommandInput,
   type StartExperimentCommandOutput,
 } from '@aws-sdk/client-fis';
 import { ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { BuildHandlerArguments, BuildMiddleware } from '@smithy/types';
+import { sleep } from '../poll-stop-conditions/sleep';
 import type { Runtime } from '../shared/aws';
 import { awsCall } from '../shared/errors';
 import type { CpuStressSpec, ExperimentPlan, FaultRef, FaultState, RunContext } from '../shared/types';
+// stop-fault imports this module's constants too; the cycle is safe because neither module uses the
+// other's exports while loading, only when its functions run.
+import { findRunExperiments } from '../stop-fault/stop-fault';
 
 /** Tag key carrying the run id on every FIS experiment the workflow starts. */
 export const RUN_ID_TAG = 'chaos-cadence:run-id';
@@ -37,6 +42,28 @@ export class FaultStartError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FaultStartError';
+  }
+}
+
+/**
+ * Another experiment of this run left a fault that has not ended (its stop failed): injecting now
+ * would stack a second fault on top of it. Not retried by the workflow; its Catch records `failed`.
+ */
+export class PreviousFaultRunningError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PreviousFaultRunningError';
+  }
+}
+
+/**
+ * A FIS dry run (`actionsMode: skip-all`) was asked for, but the started experiment does not say it
+ * skips its actions: it was stopped at once. Not retried by the workflow.
+ */
+export class DryRunNotHonouredError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DryRunNotHonouredError';
   }
 }
 
@@ -99,6 +126,12 @@ export function experimentOptionsMiddleware(
   };
 }
 
+/** The `actionsMode` FIS reports for an experiment (the pinned 3.523 types lack it; its deserializer keeps it). */
+function actionsModeOf(experiment: { experimentOptions?: object } | undefined): string | undefined {
+  const options = experiment?.experimentOptions as { actionsMode?: unknown } | undefined;
+  return typeof options?.actionsMode === 'string' ? options.actionsMode : undefined;
+}
+
 async function startFis(input: StartFaultInput, runtime: Runtime): Promise<FaultRef> {
   const { run, plan } = input;
   if (plan.fault.kind !== 'fis') throw new FaultStartError('internal: startFis on a non-FIS plan');
@@ -120,6 +153,7 @@ async function startFis(input: StartFaultInput, runtime: Runtime): Promise<Fault
   const answer = await awsCall('fis:StartExperiment', () => runtime.clients.fis.send(command));
   const experiment = answer.experiment;
   if (!experiment?.id) throw new FaultStartError(`FIS started no experiment for template ${templateId}`);
+  if (run.dryRun) await requireSkipAll(experiment.id, actionsModeOf(experiment), plan, runtime);
   return {
     kind: 'fis',
     id: experiment.id,
@@ -128,6 +162,33 @@ async function startFis(input: StartFaultInput, runtime: Runtime): Promise<Fault
     dryRun: run.dryRun,
     templateId,
   };
+}
+
+/**
+ * A dry run is verified, not trusted: FIS must answer `actionsMode: skip-all` for the experiment it
+ * started (an older FIS API, an SDK that dropped the option, a proxy...). Otherwise the experiment
+ * would inject for real: it is stopped at once and the start fails with {@link DryRunNotHonouredError}.
+ * A failed stop is kept as the cause; the workflow's StopFaultAfterError stops it again by run id.
+ */
+async function requireSkipAll(
+  id: string,
+  actionsMode: string | undefined,
+  plan: ExperimentPlan,
+  runtime: Runtime,
+): Promise<void> {
+  if (actionsMode === 'skip-all') return;
+  let stopFailure: unknown;
+  try {
+    await awsCall('fis:StopExperiment', () => runtime.clients.fis.send(new StopExperimentCommand({ id })));
+  } catch (error) {
+    stopFailure = error;
+  }
+  const stopped =
+    stopFailure === undefined ? 'it was stopped at once' : 'STOPPING IT FAILED: stop it by hand';
+  throw new DryRunNotHonouredError(
+    `dry run not honoured: FIS experiment ${id} of ${plan.name} was started with actionsMode ${actionsMode ?? '(not reported)'} instead of skip-all, so it may inject; ${stopped}`,
+    stopFailure === undefined ? undefined : { cause: stopFailure },
+  );
 }
 
 /**
@@ -199,21 +260,33 @@ export async function resolveTargets(spec: CpuStressSpec, runtime: Runtime): Pro
   return selected;
 }
 
-/** Finds the SSM command this run already sent for this experiment (a retried StartFault). */
+/** One SSM command found by {@link findRunCommands}. */
+export interface RunCommand {
+  readonly id: string;
+  readonly targets: string[];
+  readonly comment: string;
+  readonly requestedAt?: Date;
+  readonly status?: string;
+}
+
+/**
+ * The SSM commands sent since a little before `since` whose comment `matches` (a run's commands,
+ * found by their comment). `documentName` narrows the listing; `undefined` lists every document.
+ */
 export async function findRunCommands(
-  documentName: string,
+  documentName: string | undefined,
   since: string,
   matches: (comment: string) => boolean,
   runtime: Runtime,
-): Promise<{ id: string; targets: string[]; requestedAt?: Date; status?: string }[]> {
-  const found: { id: string; targets: string[]; requestedAt?: Date; status?: string }[] = [];
+): Promise<RunCommand[]> {
+  const found: RunCommand[] = [];
   let nextToken: string | undefined;
   do {
     const answer = await awsCall('ssm:ListCommands', () =>
       runtime.clients.ssm.send(
         new ListCommandsCommand({
           Filters: [
-            { key: 'DocumentName', value: documentName },
+            ...(documentName !== undefined ? [{ key: 'DocumentName' as const, value: documentName }] : []),
             { key: 'InvokedAfter', value: new Date(Date.parse(since) - 60_000).toISOString() },
           ],
           ...(nextToken ? { NextToken: nextToken } : {}),
@@ -221,10 +294,12 @@ export async function findRunCommands(
       ),
     );
     for (const command of answer.Commands ?? []) {
-      if (command.CommandId && matches(command.Comment ?? '')) {
+      const comment = command.Comment ?? '';
+      if (command.CommandId && matches(comment)) {
         found.push({
           id: command.CommandId,
           targets: command.InstanceIds ?? [],
+          comment,
           ...(command.RequestedDateTime ? { requestedAt: command.RequestedDateTime } : {}),
           ...(command.Status ? { status: command.Status } : {}),
         });
@@ -233,6 +308,115 @@ export async function findRunCommands(
     nextToken = answer.NextToken;
   } while (nextToken);
   return found;
+}
+
+/** FIS states in which an experiment injects nothing any more (`stopping` is still rolling back). */
+const ENDED_FIS_STATES: readonly string[] = ['completed', 'stopped', 'failed', 'cancelled'];
+/** SSM command statuses in which the stress may still run on an instance. */
+const UNFINISHED_SSM_STATUSES: readonly string[] = ['Pending', 'InProgress', 'Cancelling'];
+
+/** A fault that another experiment of the same run started and that has not ended. */
+export interface UnfinishedFault {
+  readonly kind: 'fis' | 'ssm';
+  /** FIS experiment id or SSM command id. */
+  readonly id: string;
+  /** The experiment that started it (FIS tag / SSM comment); `?` when the tag is missing. */
+  readonly experiment: string;
+  /** FIS state or SSM status as the service reports it. */
+  readonly state: string;
+}
+
+/**
+ * The faults of this run that other experiments started and that have not ended: FIS experiments
+ * tagged with the run id in any state but completed/stopped/failed/cancelled (`stopping` counts as
+ * unfinished), SSM commands with the run's comment prefix still Pending/InProgress/Cancelling. Both
+ * services are asked whatever this plan's kind, since a run may mix FIS and SSM experiments. This
+ * experiment's own fault (a retried start) does not count.
+ */
+export async function findUnfinishedFaults(
+  run: RunContext,
+  plan: ExperimentPlan,
+  runtime: Runtime,
+): Promise<UnfinishedFault[]> {
+  const prefix = runCommentPrefix(run.runId);
+  const own = faultComment(run.runId, plan.name);
+  const [experiments, commands] = await Promise.all([
+    findRunExperiments(run.runId, undefined, runtime),
+    findRunCommands(undefined, run.startedAt, (c) => c.startsWith(prefix) && c !== own, runtime),
+  ]);
+  const unfinished: UnfinishedFault[] = [];
+  for (const experiment of experiments) {
+    const name = experiment.tags?.[EXPERIMENT_TAG];
+    const state = experiment.state?.status ?? 'unknown';
+    if (!experiment.id || name === plan.name || ENDED_FIS_STATES.includes(state)) continue;
+    unfinished.push({ kind: 'fis', id: experiment.id, experiment: name ?? '?', state });
+  }
+  for (const command of commands) {
+    const state = command.status ?? 'unknown';
+    if (!UNFINISHED_SSM_STATUSES.includes(state) && command.status !== undefined) continue;
+    unfinished.push({ kind: 'ssm', id: command.id, experiment: command.comment.slice(prefix.length), state });
+  }
+  return unfinished;
+}
+
+/** Throws {@link PreviousFaultRunningError} naming every unfinished fault of the run's other experiments. */
+async function requireNoPreviousFault(input: StartFaultInput, runtime: Runtime): Promise<void> {
+  const unfinished = await findUnfinishedFaults(input.run, input.plan, runtime);
+  if (unfinished.length === 0) return;
+  const list = unfinished.map((f) => `${f.kind} ${f.id} of ${f.experiment} (${f.state})`).join(', ');
+  throw new PreviousFaultRunningError(
+    `not injecting ${input.plan.name}: an earlier fault of run ${input.run.runId} has not ended: ${list}. Stop it by hand (and check its targets) before running again.`,
+  );
+}
+
+/**
+ * Seconds to wait before each extra ListCommands when a retried start finds no command yet: 3 more
+ * listings over about 6 s, since ListCommands is eventually consistent and SendCommand has no
+ * idempotency token.
+ */
+export const RELIST_DELAYS_SECONDS: readonly number[] = [1, 2, 3];
+
+/**
+ * Run+experiment keys (`<runId>/<experiment>`) for which StartFault called SendCommand without
+ * seeing its own invocation end with an answer, kept per SSM client: per Lambda container in
+ * production (the client is built once), per rehearsal or test (each builds its own clients).
+ */
+const sendAttempts = new WeakMap<object, Set<string>>();
+
+function attemptsOf(runtime: Runtime): Set<string> {
+  const client = runtime.clients.ssm as object;
+  let attempts = sendAttempts.get(client);
+  if (!attempts) sendAttempts.set(client, (attempts = new Set()));
+  return attempts;
+}
+
+/**
+ * This run's command for this experiment, if one was sent. When this container already tried to send
+ * it (a retried StartFault after SendCommand may have been accepted), an empty listing is not trusted:
+ * it is repeated after {@link RELIST_DELAYS_SECONDS}.
+ *
+ * Trade-off: a first start is not slowed (it lists once), but a retry that lands on another container
+ * within ListCommands' consistency delay of an accepted SendCommand can still send twice. The retried
+ * errors (ThrottledError, TransientError) are thrown by this code in a container that stays warm, and
+ * only one run executes at a time, so a retry nearly always reaches the same container.
+ */
+async function findOwnCommand(
+  input: StartFaultInput,
+  documentName: string,
+  retried: boolean,
+  runtime: Runtime,
+): Promise<RunCommand | undefined> {
+  const comment = faultComment(input.run.runId, input.plan.name);
+  const list = async () =>
+    (await findRunCommands(documentName, input.run.startedAt, (c) => c === comment, runtime))[0];
+  let found = await list();
+  if (found || !retried) return found;
+  for (const seconds of RELIST_DELAYS_SECONDS) {
+    await sleep(seconds);
+    found = await list();
+    if (found) return found;
+  }
+  return undefined;
 }
 
 async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<FaultRef> {
@@ -250,9 +434,11 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
       dryRun: true,
     };
   }
-  const comment = faultComment(run.runId, plan.name);
-  const [existing] = await findRunCommands(documentName, run.startedAt, (c) => c === comment, runtime);
+  const attempts = attemptsOf(runtime);
+  const key = `${run.runId}/${plan.name}`;
+  const existing = await findOwnCommand(input, documentName, attempts.has(key), runtime);
   if (existing) {
+    attempts.delete(key);
     return {
       kind: 'ssm',
       id: existing.id,
@@ -262,12 +448,13 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
       dryRun: false,
     };
   }
+  attempts.add(key);
   const answer = await awsCall('ssm:SendCommand', () =>
     runtime.clients.ssm.send(
       new SendCommandCommand({
         DocumentName: documentName,
         InstanceIds: targets,
-        Comment: comment,
+        Comment: faultComment(run.runId, plan.name),
         Parameters: {
           DurationSeconds: [String(cpuStress.durationSeconds)],
           CPU: [String(cpuStress.cores)],
@@ -279,6 +466,7 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
   );
   const id = answer.Command?.CommandId;
   if (!id) throw new FaultStartError(`SSM SendCommand returned no command id for ${plan.name}`);
+  attempts.delete(key);
   return {
     kind: 'ssm',
     id,
@@ -291,9 +479,12 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
 
 /**
  * Starts the fault: a FIS experiment from the plan's template (client token and tags from the run
- * id; `actionsMode: skip-all` in a dry run) or an SSM `AWSFIS-Run-CPU-Stress` command to the tagged
- * instances with the blast radius applied (a dry run only resolves the targets).
+ * id; `actionsMode: skip-all` in a dry run, verified in FIS's answer) or an SSM
+ * `AWSFIS-Run-CPU-Stress` command to the tagged instances with the blast radius applied (a dry run
+ * only resolves the targets). First refuses ({@link PreviousFaultRunningError}) while a fault of
+ * another experiment of the same run has not ended.
  */
-export function startFault(input: StartFaultInput, runtime: Runtime): Promise<FaultRef> {
+export async function startFault(input: StartFaultInput, runtime: Runtime): Promise<FaultRef> {
+  await requireNoPreviousFault(input, runtime);
   return input.plan.fault.kind === 'fis' ? startFis(input, runtime) : startSsm(input, runtime);
 }

@@ -1,12 +1,20 @@
 import { Readable } from 'node:stream';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { FisClient, StartExperimentCommand } from '@aws-sdk/client-fis';
+import {
+  FisClient,
+  ListExperimentsCommand,
+  StartExperimentCommand,
+  StopExperimentCommand,
+} from '@aws-sdk/client-fis';
 import { ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { HttpRequest } from '@smithy/types';
 import type { ExperimentPlan, RunContext } from '../../../lambdas/shared/types';
 import {
   clientToken,
+  DryRunNotHonouredError,
   NoTargetsError,
+  PreviousFaultRunningError,
+  RELIST_DELAYS_SECONDS,
   selectTargets,
   startFault,
   type StartFaultInput,
@@ -54,11 +62,18 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** No fault of the run exists yet: both listings StartFault checks first answer empty. */
+function noEarlierFaults(mocks: ReturnType<typeof mockRuntime>): void {
+  mocks.fis.on(ListExperimentsCommand).resolves({ experiments: [] });
+  mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
+}
+
 const fleet = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(3, '0')}`);
 
 describe('startFault via FIS', () => {
   function fis() {
     const mocks = mockRuntime();
+    noEarlierFaults(mocks);
     mocks.fis.on(StartExperimentCommand).resolves({
       experiment: {
         id: 'EXP123',
@@ -128,6 +143,9 @@ describe('startFault via FIS', () => {
 
   it('asks for actionsMode skip-all in a dry run', async () => {
     const mocks = fis();
+    mocks.fis.on(StartExperimentCommand).resolves({
+      experiment: { id: 'EXP123', experimentOptions: { actionsMode: 'skip-all' } as object },
+    });
 
     await startFault({ run: dryRun, plan: fisPlan }, mocks.runtime);
 
@@ -138,6 +156,7 @@ describe('startFault via FIS', () => {
 
   it('rejects when FIS answers without an experiment', async () => {
     const mocks = mockRuntime();
+    noEarlierFaults(mocks);
     mocks.fis.on(StartExperimentCommand).resolves({});
 
     await expect(startFault({ run, plan: fisPlan }, mocks.runtime)).rejects.toMatchObject({
@@ -147,6 +166,7 @@ describe('startFault via FIS', () => {
 
   it('rejects with ThrottledError when FIS throttles, so the state retries', async () => {
     const mocks = mockRuntime();
+    noEarlierFaults(mocks);
     mocks.fis
       .on(StartExperimentCommand)
       .rejects(Object.assign(new Error('rate exceeded'), { name: 'ThrottlingException' }));
@@ -159,19 +179,38 @@ describe('startFault via FIS', () => {
 
 describe('startFault via FIS: the request on the wire', () => {
   // The pinned @aws-sdk/client-fis (3.523) drops experimentOptions when it serializes; these run a
-  // real FisClient down to the HTTP handler to prove the middleware puts it back.
-  function wire() {
-    const bodies: string[] = [];
-    const headers: Record<string, string>[] = [];
+  // real FisClient down to the HTTP handler to prove the middleware puts it back, and that the
+  // answer's experimentOptions survives its deserializer for the dry-run check.
+  interface Sent {
+    readonly method: string;
+    readonly path: string;
+    readonly body: string;
+    readonly headers: Record<string, string>;
+  }
+
+  /** A FisClient answered by a fake HTTP handler; StartExperiment answers with `experimentOptions`. */
+  function wire(experimentOptions?: Record<string, string>) {
+    const sent: Sent[] = [];
+    const answers: Record<string, object> = {
+      'GET /experiments': { experiments: [] },
+      'POST /experiments': {
+        experiment: {
+          id: 'EXPWIRE',
+          state: { status: 'initiating' },
+          ...(experimentOptions ? { experimentOptions } : {}),
+        },
+      },
+      'DELETE /experiments/EXPWIRE': { experiment: { id: 'EXPWIRE', state: { status: 'stopping' } } },
+    };
     const client = new FisClient({
       region: 'eu-central-1',
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
       maxAttempts: 1,
       requestHandler: {
         handle: (request: HttpRequest) => {
-          bodies.push(typeof request.body === 'string' ? request.body : String(request.body));
-          headers.push(request.headers);
-          const payload = JSON.stringify({ experiment: { id: 'EXPWIRE', state: { status: 'initiating' } } });
+          const body = typeof request.body === 'string' ? request.body : String(request.body);
+          sent.push({ method: request.method, path: request.path, body, headers: request.headers });
+          const payload = JSON.stringify(answers[`${request.method} ${request.path}`] ?? {});
           return Promise.resolve({
             response: {
               statusCode: 200,
@@ -182,37 +221,265 @@ describe('startFault via FIS: the request on the wire', () => {
         },
       },
     });
-    const { runtime } = mockRuntime();
-    return { runtime: { ...runtime, clients: { ...runtime.clients, fis: client } }, bodies, headers };
+    const mocks = mockRuntime();
+    mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
+    const runtime = { ...mocks.runtime, clients: { ...mocks.runtime.clients, fis: client } };
+    const starts = () => sent.filter((r) => r.method === 'POST' && r.path === '/experiments');
+    const stops = () => sent.filter((r) => r.method === 'DELETE');
+    return { runtime, starts, stops };
   }
 
   it('sends experimentOptions.actionsMode skip-all in a dry run', async () => {
-    const { runtime, bodies } = wire();
+    const { runtime, starts } = wire({ actionsMode: 'skip-all' });
 
     await startFault({ run: dryRun, plan: fisPlan }, runtime);
 
-    expect(bodies[0]).toContain('"experimentOptions":{"actionsMode":"skip-all"}');
+    expect(starts()[0]?.body).toContain('"experimentOptions":{"actionsMode":"skip-all"}');
   });
 
   it('keeps the rest of the body and a matching content-length in a dry run', async () => {
-    const { runtime, bodies, headers } = wire();
+    const { runtime, starts } = wire({ actionsMode: 'skip-all' });
 
     await startFault({ run: dryRun, plan: fisPlan }, runtime);
 
-    const body = JSON.parse(bodies[0] ?? '{}') as Record<string, unknown>;
+    const [start] = starts();
+    const body = JSON.parse(start?.body ?? '{}') as Record<string, unknown>;
     expect(body).toMatchObject({
       experimentTemplateId: 'EXT4hT9bXq2mZ7a',
       clientToken: clientToken(run.runId, 'web-cpu-80'),
     });
-    expect(headers[0]?.['content-length']).toBe(String(Buffer.byteLength(bodies[0] ?? '')));
+    expect(start?.headers['content-length']).toBe(String(Buffer.byteLength(start?.body ?? '')));
   });
 
   it('sends no experimentOptions outside a dry run', async () => {
-    const { runtime, bodies } = wire();
+    const { runtime, starts } = wire();
 
     await startFault({ run, plan: fisPlan }, runtime);
 
-    expect(bodies[0]).not.toContain('experimentOptions');
+    expect(starts()[0]?.body).not.toContain('experimentOptions');
+  });
+
+  it('accepts a dry run whose raw answer says actionsMode skip-all, stopping nothing', async () => {
+    const { runtime, stops } = wire({ actionsMode: 'skip-all', emptyTargetResolutionMode: 'fail' });
+
+    const fault = await startFault({ run: dryRun, plan: fisPlan }, runtime);
+
+    expect(fault).toMatchObject({ id: 'EXPWIRE', dryRun: true });
+    expect(stops()).toEqual([]);
+  });
+
+  it('stops the experiment on the wire when the raw answer of a dry run has no actionsMode', async () => {
+    const { runtime, stops } = wire({ emptyTargetResolutionMode: 'fail' });
+
+    await expect(startFault({ run: dryRun, plan: fisPlan }, runtime)).rejects.toThrow(DryRunNotHonouredError);
+    expect(stops().map((r) => r.path)).toEqual(['/experiments/EXPWIRE']);
+  });
+});
+
+describe('startFault via FIS: a dry run is verified', () => {
+  function dryRunAnswer(experimentOptions?: Record<string, string>) {
+    const mocks = mockRuntime();
+    noEarlierFaults(mocks);
+    mocks.fis.on(StartExperimentCommand).resolves({
+      experiment: {
+        id: 'EXPDRY',
+        state: { status: 'initiating' },
+        startTime: new Date(T0),
+        ...(experimentOptions ? { experimentOptions } : {}),
+      },
+    });
+    mocks.fis.on(StopExperimentCommand).resolves({ experiment: { id: 'EXPDRY' } });
+    return mocks;
+  }
+
+  it('returns the dry-run experiment when FIS answers actionsMode skip-all', async () => {
+    const mocks = dryRunAnswer({ actionsMode: 'skip-all' });
+
+    const fault = await startFault({ run: dryRun, plan: fisPlan }, mocks.runtime);
+
+    expect(fault).toMatchObject({ id: 'EXPDRY', dryRun: true });
+    expect(mocks.fis).not.toHaveReceivedCommand(StopExperimentCommand);
+  });
+
+  it.each<[string, Record<string, string> | undefined]>([
+    ['run-all', { actionsMode: 'run-all' }],
+    ['no actionsMode', { emptyTargetResolutionMode: 'fail' }],
+    ['no experimentOptions', undefined],
+  ])('stops the experiment at once when FIS answers %s to a dry run', async (_, options) => {
+    const mocks = dryRunAnswer(options);
+
+    await expect(startFault({ run: dryRun, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
+      DryRunNotHonouredError,
+    );
+    expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXPDRY' });
+  });
+
+  it('says the dry run was not honoured and the experiment was stopped', async () => {
+    const mocks = dryRunAnswer({ actionsMode: 'run-all' });
+
+    await expect(startFault({ run: dryRun, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
+      'dry run not honoured: FIS experiment EXPDRY of web-cpu-80 was started with actionsMode run-all instead of skip-all, so it may inject; it was stopped at once',
+    );
+  });
+
+  it('still rejects as not honoured, keeping the stop failure as the cause, when the stop fails', async () => {
+    const mocks = dryRunAnswer({ actionsMode: 'run-all' });
+    mocks.fis
+      .on(StopExperimentCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+
+    const error = (await startFault({ run: dryRun, plan: fisPlan }, mocks.runtime).catch(
+      (e: unknown) => e,
+    )) as Error;
+
+    expect([error.name, error.message.endsWith('STOPPING IT FAILED: stop it by hand')]).toEqual([
+      'DryRunNotHonouredError',
+      true,
+    ]);
+    expect(error.cause).toMatchObject({ name: 'AwsCallError' });
+  });
+
+  it('does not check actionsMode outside a dry run', async () => {
+    const mocks = dryRunAnswer({ actionsMode: 'run-all' });
+
+    const fault = await startFault({ run, plan: fisPlan }, mocks.runtime);
+
+    expect(fault.id).toBe('EXPDRY');
+    expect(mocks.fis).not.toHaveReceivedCommand(StopExperimentCommand);
+  });
+});
+
+describe('startFault: a fault of an earlier experiment of the run has not ended', () => {
+  const fisSummary = (id: string, experiment: string, status: string, runId = run.runId) => ({
+    id,
+    state: { status },
+    tags: { 'chaos-cadence:run-id': runId, 'chaos-cadence:experiment': experiment },
+  });
+  const ssmCommand = (id: string, experiment: string, status: string) => ({
+    CommandId: id,
+    Comment: `chaos-cadence:${run.runId}:${experiment}`,
+    Status: status,
+    InstanceIds: ['i-1'],
+  });
+
+  function account(options: { experiments?: object[]; commands?: object[] }) {
+    const mocks = mockRuntime();
+    mocks.fis.on(ListExperimentsCommand).resolves({ experiments: options.experiments ?? [] });
+    mocks.ssm.on(ListCommandsCommand).resolves({ Commands: options.commands ?? [] });
+    mocks.fis
+      .on(StartExperimentCommand)
+      .resolves({ experiment: { id: 'EXPNEW', state: { status: 'pending' } } });
+    mocks.ec2
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-1' }] }] });
+    mocks.ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-new' } });
+    return mocks;
+  }
+
+  it.each(['pending', 'initiating', 'running', 'stopping'])(
+    'rejects with PreviousFaultRunningError, starting nothing, while an earlier FIS experiment is %s',
+    async (status) => {
+      const mocks = account({ experiments: [fisSummary('EXPOLD', 'web-cpu-first', status)] });
+
+      await expect(startFault({ run, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
+        PreviousFaultRunningError,
+      );
+      expect(mocks.fis).not.toHaveReceivedCommand(StartExperimentCommand);
+    },
+  );
+
+  it('names the unfinished fault, its experiment and its state', async () => {
+    const mocks = account({ experiments: [fisSummary('EXPOLD', 'web-cpu-first', 'running')] });
+
+    await expect(startFault({ run, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
+      `not injecting web-cpu-80: an earlier fault of run ${run.runId} has not ended: fis EXPOLD of web-cpu-first (running)`,
+    );
+  });
+
+  it.each(['completed', 'stopped', 'failed', 'cancelled'])(
+    'starts when the earlier FIS experiment is %s',
+    async (status) => {
+      const mocks = account({ experiments: [fisSummary('EXPOLD', 'web-cpu-first', status)] });
+
+      const fault = await startFault({ run, plan: fisPlan }, mocks.runtime);
+
+      expect(fault.id).toBe('EXPNEW');
+    },
+  );
+
+  it('does not count its own experiment, started by an earlier attempt of this StartFault', async () => {
+    const mocks = account({ experiments: [fisSummary('EXPNEW', 'web-cpu-80', 'running')] });
+
+    const fault = await startFault({ run, plan: fisPlan }, mocks.runtime);
+
+    expect(fault.id).toBe('EXPNEW');
+  });
+
+  it('does not count running experiments of other runs', async () => {
+    const mocks = account({ experiments: [fisSummary('EXPOTHER', 'web-cpu-first', 'running', 'other-run')] });
+
+    const fault = await startFault({ run, plan: fisPlan }, mocks.runtime);
+
+    expect(fault.id).toBe('EXPNEW');
+  });
+
+  it.each(['Pending', 'InProgress', 'Cancelling'])(
+    'rejects, sending nothing, while an earlier SSM command of the run is %s',
+    async (status) => {
+      const mocks = account({ commands: [ssmCommand('cmd-old', 'web-cpu-first', status)] });
+
+      await expect(startFault({ run, plan: ssmPlan }, mocks.runtime)).rejects.toThrow(
+        'ssm cmd-old of web-cpu-first',
+      );
+      expect(mocks.ssm).not.toHaveReceivedCommand(SendCommandCommand);
+    },
+  );
+
+  it.each(['Success', 'Cancelled', 'Failed', 'TimedOut'])(
+    'sends when the earlier SSM command of the run is %s',
+    async (status) => {
+      const mocks = account({ commands: [ssmCommand('cmd-old', 'web-cpu-first', status)] });
+
+      const fault = await startFault({ run, plan: ssmPlan }, mocks.runtime);
+
+      expect(fault.id).toBe('cmd-new');
+    },
+  );
+
+  it('does not count its own SSM command, sent by an earlier attempt: it reuses it', async () => {
+    const mocks = account({ commands: [ssmCommand('cmd-mine', 'web-cpu-ssm', 'InProgress')] });
+
+    const fault = await startFault({ run, plan: ssmPlan }, mocks.runtime);
+
+    expect(fault.id).toBe('cmd-mine');
+    expect(mocks.ssm).not.toHaveReceivedCommand(SendCommandCommand);
+  });
+
+  it('refuses a FIS start while an SSM command of the run is running (a run mixing both)', async () => {
+    const mocks = account({ commands: [ssmCommand('cmd-old', 'web-cpu-first', 'InProgress')] });
+
+    await expect(startFault({ run, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
+      PreviousFaultRunningError,
+    );
+    expect(mocks.fis).not.toHaveReceivedCommand(StartExperimentCommand);
+  });
+
+  it("looks for the run's SSM commands of every document, sent since just before the run", async () => {
+    const mocks = account({});
+
+    await startFault({ run, plan: fisPlan }, mocks.runtime);
+
+    expect(mocks.ssm).toHaveReceivedCommandWith(ListCommandsCommand, {
+      Filters: [{ key: 'InvokedAfter', value: '2026-03-03T08:59:02.000Z' }],
+    });
+  });
+
+  it('checks in a dry run too, so a dry run proves StartFault may list faults', async () => {
+    const mocks = account({ experiments: [fisSummary('EXPOLD', 'web-cpu-first', 'running')] });
+
+    await expect(startFault({ run: dryRun, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
+      PreviousFaultRunningError,
+    );
   });
 });
 
@@ -260,6 +527,7 @@ describe('selectTargets', () => {
 describe('startFault via SSM', () => {
   function ssm(instances: string[] = ['i-1', 'i-2', 'i-3']) {
     const mocks = mockRuntime();
+    mocks.fis.on(ListExperimentsCommand).resolves({ experiments: [] });
     mocks.ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: instances.map((InstanceId) => ({ InstanceId })) }],
     });
@@ -408,5 +676,92 @@ describe('startFault via SSM', () => {
     const fault = await startFault(input, mocks.runtime);
 
     expect(fault.id).toBe('cmd-1');
+  });
+});
+
+describe('startFault via SSM: a retried start does not send the command twice', () => {
+  const comment = `chaos-cadence:${run.runId}:web-cpu-ssm`;
+  const input: StartFaultInput = { run, plan: ssmPlan };
+  type Filters = { key?: string }[] | undefined;
+  const isOwnListing = (filters: Filters): boolean => (filters ?? []).some((f) => f.key === 'DocumentName');
+
+  /**
+   * An account where the own-command listings (filtered by document) answer `ownListings` in turn
+   * (then the last one again), the run-wide check finds nothing, and SendCommand answers `sends`.
+   */
+  function account(ownListings: string[][], sends: ('ok' | 'lost')[]) {
+    const mocks = mockRuntime();
+    mocks.fis.on(ListExperimentsCommand).resolves({ experiments: [] });
+    mocks.ec2
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-1' }] }] });
+    let own = 0;
+    mocks.ssm.on(ListCommandsCommand).callsFake((request: { Filters?: Filters }) => {
+      if (!isOwnListing(request.Filters)) return { Commands: [] };
+      const ids = ownListings[Math.min(own++, ownListings.length - 1)] ?? [];
+      return { Commands: ids.map((CommandId) => ({ CommandId, Comment: comment, InstanceIds: ['i-1'] })) };
+    });
+    let sent = 0;
+    mocks.ssm.on(SendCommandCommand).callsFake(() => {
+      const outcome = sends[Math.min(sent++, sends.length - 1)];
+      // The request reached SSM, but the answer was lost on the way back.
+      if (outcome === 'lost') throw Object.assign(new Error('socket hang up'), { name: 'ECONNRESET' });
+      return { Command: { CommandId: `cmd-${sent}` } };
+    });
+    const ownListingCount = () =>
+      mocks.ssm
+        .commandCalls(ListCommandsCommand)
+        .filter((c) => isOwnListing(c.args[0].input.Filters as Filters)).length;
+    return { ...mocks, ownListingCount };
+  }
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('lists its own command once and sends at once on a first start', async () => {
+    const mocks = account([[]], ['ok']);
+
+    await startFault(input, mocks.runtime);
+
+    expect([mocks.ownListingCount(), mocks.ssm.commandCalls(SendCommandCommand).length]).toEqual([1, 1]);
+  });
+
+  it('lists again when the first listing of a retried start misses the command it sent, and reuses it', async () => {
+    jest.useFakeTimers();
+    const mocks = account([[], [], [], ['cmd-first']], ['lost']);
+    await expect(startFault(input, mocks.runtime)).rejects.toThrow('ssm:SendCommand failed');
+
+    const retried = startFault(input, mocks.runtime);
+    await jest.advanceTimersByTimeAsync(10_000);
+    const fault = await retried;
+
+    expect(fault.id).toBe('cmd-first');
+    expect(mocks.ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+  });
+
+  it('sends again only after the extra listings over about 6 s all found nothing', async () => {
+    jest.useFakeTimers();
+    const mocks = account([[]], ['lost', 'ok']);
+    await expect(startFault(input, mocks.runtime)).rejects.toThrow('ssm:SendCommand failed');
+
+    const retried = startFault(input, mocks.runtime);
+    const total = RELIST_DELAYS_SECONDS.reduce((a, b) => a + b, 0) * 1000;
+    await jest.advanceTimersByTimeAsync(total - 1);
+    const sendsBefore = mocks.ssm.commandCalls(SendCommandCommand).length;
+    await jest.advanceTimersByTimeAsync(1);
+    await retried;
+
+    expect([total, sendsBefore, mocks.ssm.commandCalls(SendCommandCommand).length]).toEqual([6000, 1, 2]);
+    expect(mocks.ownListingCount()).toBe(2 + RELIST_DELAYS_SECONDS.length);
+  });
+
+  it('forgets the attempt once SendCommand answered: a later start of the run lists once', async () => {
+    const mocks = account([[]], ['ok']);
+    await startFault(input, mocks.runtime);
+
+    await startFault(input, mocks.runtime);
+
+    expect(mocks.ownListingCount()).toBe(2);
   });
 });
