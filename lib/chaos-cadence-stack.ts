@@ -76,6 +76,7 @@ export class ChaosCadenceStack extends Stack {
       resultsBucketName: results.bucket.bucketName,
       topicArn: results.topic.topicArn,
       dashboardName: results.dashboardName,
+      alarmTopic: results.topic,
     });
 
     const groups = upcomingRuns(config, 3, props.now);
@@ -108,6 +109,7 @@ export class ChaosCadenceStack extends Stack {
       stateMachine: workflow.stateMachine,
       topic: results.topic,
       topicKey: results.key,
+      deadLetterQueues: [workflow.sweepFailures],
     });
 
     // The chaos-cadence CLI finds the deployment through these outputs (keys are a contract).

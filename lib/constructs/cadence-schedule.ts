@@ -68,7 +68,7 @@ const DEFAULTS = { maxEventAge: Duration.hours(1), retryAttempts: 3 };
  *
  * The schedule's own role may only `states:StartExecution` on this state machine (and send to its
  * dead-letter queue). EventBridge Scheduler delivers at least once and retries, so one occurrence may
- * start the workflow twice: the workflow's guard rails (one run at a time, via ListExecutions) make
+ * start the workflow twice: the workflow's guard rails (one run at a time, via the DynamoDB run lock) make
  * the second start end as `skipped` before anything is injected, and fault starts use the run id as
  * client token.
  */

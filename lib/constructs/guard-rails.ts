@@ -28,8 +28,8 @@ export interface GuardRailsProps {
  * - an optional SSM Change Calendar: runs only while it is OPEN;
  * - allowed hours, read in the default cadence's time zone;
  * - `maxFaultDuration`, the cap on any fault;
- * - one run at a time is the workflow's own check (ListExecutions); it is also what makes a schedule
- *   retry or a double start harmless.
+ * - one run at a time is the workflow's own run lock (a DynamoDB conditional write); it is also what
+ *   makes a schedule retry or a double start harmless.
  *
  * The construct creates the parameter and exposes the settings for the workflow construct.
  */
