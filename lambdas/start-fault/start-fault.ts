@@ -364,8 +364,9 @@ async function requireNoPreviousFault(input: StartFaultInput, runtime: Runtime):
   const unfinished = await findUnfinishedFaults(input.run, input.plan, runtime);
   if (unfinished.length === 0) return;
   const list = unfinished.map((f) => `${f.kind} ${f.id} of ${f.experiment} (${f.state})`).join(', ');
+  // The fault ids first: the workflow's advice keeps only the first 200 characters of the cause.
   throw new PreviousFaultRunningError(
-    `not injecting ${input.plan.name}: an earlier fault of run ${input.run.runId} has not ended: ${list}. Stop it by hand (and check its targets) before running again.`,
+    `earlier fault not ended: ${list}; not injecting ${input.plan.name} on top of it (run ${input.run.runId}). Stop it by hand and check its targets before running again.`,
   );
 }
 

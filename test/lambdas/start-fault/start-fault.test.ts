@@ -388,11 +388,11 @@ describe('startFault: a fault of an earlier experiment of the run has not ended'
     },
   );
 
-  it('names the unfinished fault, its experiment and its state', async () => {
+  it('names the unfinished fault first, with its experiment and state', async () => {
     const mocks = account({ experiments: [fisSummary('EXPOLD', 'web-cpu-first', 'running')] });
 
     await expect(startFault({ run, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
-      `not injecting web-cpu-80: an earlier fault of run ${run.runId} has not ended: fis EXPOLD of web-cpu-first (running)`,
+      `earlier fault not ended: fis EXPOLD of web-cpu-first (running); not injecting web-cpu-80 on top of it (run ${run.runId})`,
     );
   });
 
