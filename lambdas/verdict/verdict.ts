@@ -157,6 +157,26 @@ function describeStop(input: VerdictInput, timeToStop: number | undefined): stri
   }
 }
 
+/** StartFault refusing on purpose: say why in the reason, not "the fault was stopped". */
+function refusedStart(caught: CaughtError, runId: string): Judgement | undefined {
+  const message = causeMessage(caught.Cause).slice(0, 300);
+  if (caught.Error === 'PreviousFaultRunningError') {
+    return {
+      outcome: 'failed',
+      reason: `not injected: an earlier fault of this run is still running (${message.split(';')[0] ?? message})`,
+      advice: `Stop that fault by hand (it carries run ${runId}) and check why stopping it failed; nothing of this experiment was injected.`,
+    };
+  }
+  if (caught.Error === 'DryRunNotHonouredError') {
+    return {
+      outcome: 'failed',
+      reason: `FIS did not honour the dry run; the experiment was stopped at once`,
+      advice: `Check that FIS supports actionsMode skip-all in this region and SDK (${message}).`,
+    };
+  }
+  return undefined;
+}
+
 function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
   const { guardRails, before, fault, poll, after, stopError } = input;
   const errorState = Object.keys(input.errors)[0];
@@ -169,6 +189,8 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
   }
   if (errorState !== undefined) {
     const caught = input.errors[errorState] as CaughtError;
+    const refusal = refusedStart(caught, input.run.runId);
+    if (refusal) return refusal;
     const stopped = stopError
       ? ` AND STOPPING THE FAULT FAILED (${stopError.Error}): check ${fault ? `${fault.kind} ${fault.id}` : `faults tagged with run ${input.run.runId}`} by hand`
       : fault || errorState === 'StartFault'

@@ -228,9 +228,20 @@ export class ExperimentWorkflow extends Construct {
       [executionArns],
       'The sweep reads the definition of any execution of this one state machine (execution names are run ids, unknown in advance).',
     );
+    // Before injecting, StartFault looks for an unfinished fault of this run (any experiment, FIS or SSM)
+    // and refuses to inject on top of it; a dry run FIS did not honour is stopped at once.
+    startFault.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['fis:ListExperiments', 'ssm:ListCommands'], resources: ['*'] }),
+    );
+    acknowledgeWildcardResources(
+      startFault.role ?? startFault,
+      ['*'],
+      'fis:ListExperiments and ssm:ListCommands support no resource-level permissions; StartFault lists them to refuse injecting while an earlier fault of the run is unfinished.',
+    );
     for (const fault of props.faults) {
       fault.grantInject(startFault);
       fault.grantObserve(startFault);
+      fault.grantStop(startFault);
       fault.grantObserve(pollStopConditions);
       fault.grantObserve(stopFault);
       fault.grantStop(stopFault);

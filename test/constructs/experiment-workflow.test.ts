@@ -114,6 +114,21 @@ describe('ExperimentWorkflow', () => {
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('states:ListExecutions');
   });
 
+  it("lets StartFault list the run's FIS experiments and SSM commands, to refuse injecting on an unfinished fault", () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+      Properties: {
+        Roles: { Ref: string }[];
+        PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] };
+      };
+    }[];
+    const startFaultActions = policies
+      .filter((p) => p.Properties.Roles.some((r) => r.Ref.startsWith('WorkflowStartFault')))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]) as string[]);
+
+    expect(startFaultActions).toEqual(expect.arrayContaining(['fis:ListExperiments', 'ssm:ListCommands']));
+  });
+
   describe('run lock', () => {
     /** The policy statements that name the lock table, by the role they belong to. */
     function lockStatements(roleLogicalIdPrefix: string): unknown[] {

@@ -71,7 +71,10 @@ describe('run-experiments workflow with two experiments (rehearsal engine)', () 
         'PreviousFaultRunningError',
         'StartFault',
       ]);
-      expect(second?.reason).toContain('StartFault failed: PreviousFaultRunningError');
+      expect(second?.error?.error).toBe('PreviousFaultRunningError');
+      expect(second?.reason).toMatch(
+        /^not injected: an earlier fault of this run is still running \(.*EXP\w+ of web-cpu-80/,
+      );
     });
 
     it('names the first experiment unfinished fault in the second experiment error', () => {

@@ -207,6 +207,43 @@ describe('verdict', () => {
     });
   });
 
+  describe('a start refused on purpose', () => {
+    const refused = (error: string, message: string): VerdictInput => ({
+      ...passed,
+      fault: null,
+      poll: null,
+      after: null,
+      errors: {
+        StartFault: { Error: error, Cause: JSON.stringify({ errorType: error, errorMessage: message }) },
+      },
+    });
+
+    it('says nothing of this experiment was injected when an earlier fault of the run is still running', () => {
+      const result = verdict(
+        refused(
+          'PreviousFaultRunningError',
+          'earlier fault not ended: fis EXP9 of web-cpu-80 (running); not injecting',
+        ),
+        { now: () => new Date(at(500)) },
+      );
+
+      expect(result.outcome).toBe('failed');
+      expect(result.reason).toBe(
+        'not injected: an earlier fault of this run is still running (earlier fault not ended: fis EXP9 of web-cpu-80 (running))',
+      );
+      expect(result.advice).toMatch(/Stop that fault by hand/);
+    });
+
+    it('says the experiment was stopped when FIS did not honour a dry run', () => {
+      const result = verdict(refused('DryRunNotHonouredError', 'actionsMode was run-all'), {
+        now: () => new Date(at(500)),
+      });
+
+      expect(result.outcome).toBe('failed');
+      expect(result.reason).toBe('FIS did not honour the dry run; the experiment was stopped at once');
+    });
+  });
+
   describe('observed impact', () => {
     it('is none when nothing fired and the steady state held', () => {
       expect(verdict(passed, clock).observedImpact).toBe('none');
