@@ -12,7 +12,9 @@ import type {
   RunContext,
   StopReason,
 } from '../shared/types';
-import { toFaultState } from '../start-fault/start-fault';
+import { TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
+
+export { TERMINAL_FAULT_STATES } from '../shared/faults';
 import { sleep } from './sleep';
 
 /** How long one PollStopConditions invocation keeps polling (the function's timeout is above it). */
@@ -26,15 +28,6 @@ export interface PollInput {
   /** The previous batch's result (`null` on the first). */
   readonly previous: PollResult | null;
 }
-
-/** Fault states after which there is nothing left to stop. */
-export const TERMINAL_FAULT_STATES: readonly FaultState[] = [
-  'completed',
-  'stopped',
-  'failed',
-  'cancelled',
-  'dry-run',
-];
 
 /** A fault's state with the service's explanation. */
 export interface ObservedFault {

@@ -6,22 +6,34 @@ import {
   type StartExperimentCommandInput,
   type StartExperimentCommandOutput,
 } from '@aws-sdk/client-fis';
-import { ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { BuildHandlerArguments, BuildMiddleware } from '@smithy/types';
 import { sleep } from '../poll-stop-conditions/sleep';
 import type { Runtime } from '../shared/aws';
 import { awsCall } from '../shared/errors';
-import type { CpuStressSpec, ExperimentPlan, FaultRef, FaultState, RunContext } from '../shared/types';
-// stop-fault imports this module's constants too; the cycle is safe because neither module uses the
-// other's exports while loading, only when its functions run.
-import { findRunExperiments } from '../stop-fault/stop-fault';
+import type { CpuStressSpec, ExperimentPlan, FaultRef, RunContext } from '../shared/types';
+import {
+  EXPERIMENT_TAG,
+  faultComment,
+  findRunCommands,
+  findUnfinishedFaults,
+  RUN_ID_TAG,
+  toFaultState,
+  type RunCommand,
+} from '../shared/faults';
 
-/** Tag key carrying the run id on every FIS experiment the workflow starts. */
-export const RUN_ID_TAG = 'chaos-cadence:run-id';
-/** Tag key carrying the experiment name on every FIS experiment the workflow starts. */
-export const EXPERIMENT_TAG = 'chaos-cadence:experiment';
-/** Prefix of the SSM command comment, followed by the run id and the experiment name. */
-export const COMMENT_PREFIX = 'chaos-cadence:';
+export {
+  COMMENT_PREFIX,
+  EXPERIMENT_TAG,
+  faultComment,
+  findRunCommands,
+  findUnfinishedFaults,
+  RUN_ID_TAG,
+  runCommentPrefix,
+  toFaultState,
+  type RunCommand,
+  type UnfinishedFault,
+} from '../shared/faults';
 
 /** StartFault's input. */
 export interface StartFaultInput {
@@ -73,33 +85,6 @@ export class DryRunNotHonouredError extends Error {
  */
 export function clientToken(runId: string, experimentName: string): string {
   return createHash('sha256').update(`${runId}/${experimentName}`).digest('hex').slice(0, 64);
-}
-
-/** The SSM command comment that identifies a run's command (SSM allows 100 characters). */
-export function faultComment(runId: string, experimentName: string): string {
-  return `${COMMENT_PREFIX}${runId}:${experimentName}`.slice(0, 100);
-}
-
-/** The comment prefix shared by every SSM command of a run. */
-export function runCommentPrefix(runId: string): string {
-  return `${COMMENT_PREFIX}${runId}:`;
-}
-
-/** FIS and SSM states in the workflow's vocabulary (FIS `cancelled` is newer than the SDK's enum). */
-export function toFaultState(status: string | undefined): FaultState {
-  switch (status) {
-    case 'pending':
-    case 'initiating':
-    case 'running':
-    case 'completed':
-    case 'stopping':
-    case 'stopped':
-    case 'failed':
-    case 'cancelled':
-      return status;
-    default:
-      return 'pending';
-  }
 }
 
 /**
@@ -258,105 +243,6 @@ export async function resolveTargets(spec: CpuStressSpec, runtime: Runtime): Pro
     );
   }
   return selected;
-}
-
-/** One SSM command found by {@link findRunCommands}. */
-export interface RunCommand {
-  readonly id: string;
-  readonly targets: string[];
-  readonly comment: string;
-  readonly requestedAt?: Date;
-  readonly status?: string;
-}
-
-/**
- * The SSM commands sent since a little before `since` whose comment `matches` (a run's commands,
- * found by their comment). `documentName` narrows the listing; `undefined` lists every document.
- */
-export async function findRunCommands(
-  documentName: string | undefined,
-  since: string,
-  matches: (comment: string) => boolean,
-  runtime: Runtime,
-): Promise<RunCommand[]> {
-  const found: RunCommand[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('ssm:ListCommands', () =>
-      runtime.clients.ssm.send(
-        new ListCommandsCommand({
-          Filters: [
-            ...(documentName !== undefined ? [{ key: 'DocumentName' as const, value: documentName }] : []),
-            { key: 'InvokedAfter', value: new Date(Date.parse(since) - 60_000).toISOString() },
-          ],
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      ),
-    );
-    for (const command of answer.Commands ?? []) {
-      const comment = command.Comment ?? '';
-      if (command.CommandId && matches(comment)) {
-        found.push({
-          id: command.CommandId,
-          targets: command.InstanceIds ?? [],
-          comment,
-          ...(command.RequestedDateTime ? { requestedAt: command.RequestedDateTime } : {}),
-          ...(command.Status ? { status: command.Status } : {}),
-        });
-      }
-    }
-    nextToken = answer.NextToken;
-  } while (nextToken);
-  return found;
-}
-
-/** FIS states in which an experiment injects nothing any more (`stopping` is still rolling back). */
-const ENDED_FIS_STATES: readonly string[] = ['completed', 'stopped', 'failed', 'cancelled'];
-/** SSM command statuses in which the stress may still run on an instance. */
-const UNFINISHED_SSM_STATUSES: readonly string[] = ['Pending', 'InProgress', 'Cancelling'];
-
-/** A fault that another experiment of the same run started and that has not ended. */
-export interface UnfinishedFault {
-  readonly kind: 'fis' | 'ssm';
-  /** FIS experiment id or SSM command id. */
-  readonly id: string;
-  /** The experiment that started it (FIS tag / SSM comment); `?` when the tag is missing. */
-  readonly experiment: string;
-  /** FIS state or SSM status as the service reports it. */
-  readonly state: string;
-}
-
-/**
- * The faults of this run that other experiments started and that have not ended: FIS experiments
- * tagged with the run id in any state but completed/stopped/failed/cancelled (`stopping` counts as
- * unfinished), SSM commands with the run's comment prefix still Pending/InProgress/Cancelling. Both
- * services are asked whatever this plan's kind, since a run may mix FIS and SSM experiments. This
- * experiment's own fault (a retried start) does not count.
- */
-export async function findUnfinishedFaults(
-  run: RunContext,
-  plan: ExperimentPlan,
-  runtime: Runtime,
-): Promise<UnfinishedFault[]> {
-  const prefix = runCommentPrefix(run.runId);
-  const own = faultComment(run.runId, plan.name);
-  const [experiments, commands] = await Promise.all([
-    findRunExperiments(run.runId, undefined, runtime),
-    findRunCommands(undefined, run.startedAt, (c) => c.startsWith(prefix) && c !== own, runtime),
-  ]);
-  const unfinished: UnfinishedFault[] = [];
-  for (const experiment of experiments) {
-    const name = experiment.tags?.[EXPERIMENT_TAG];
-    const state = experiment.state?.status ?? 'unknown';
-    if (!experiment.id || name === plan.name || ENDED_FIS_STATES.includes(state)) continue;
-    unfinished.push({ kind: 'fis', id: experiment.id, experiment: name ?? '?', state });
-  }
-  for (const command of commands) {
-    const state = command.status ?? 'unknown';
-    if (!UNFINISHED_SSM_STATUSES.includes(state) && command.status !== undefined) continue;
-    unfinished.push({ kind: 'ssm', id: command.id, experiment: command.comment.slice(prefix.length), state });
-  }
-  return unfinished;
 }
 
 /** Throws {@link PreviousFaultRunningError} naming every unfinished fault of the run's other experiments. */

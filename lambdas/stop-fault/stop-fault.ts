@@ -1,4 +1,4 @@
-import { ListExperimentsCommand, StopExperimentCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
+import { StopExperimentCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
 import { CancelCommandCommand } from '@aws-sdk/client-ssm';
 import type { Runtime } from '../shared/aws';
 import { awsCall, awsErrorName } from '../shared/errors';
@@ -10,15 +10,17 @@ import type {
   StopReason,
   StopResult,
 } from '../shared/types';
-import { observeFault, TERMINAL_FAULT_STATES } from '../poll-stop-conditions/poll-stop-conditions';
+import { observeFault } from '../poll-stop-conditions/poll-stop-conditions';
 import { sleep } from '../poll-stop-conditions/sleep';
 import {
-  EXPERIMENT_TAG,
   faultComment,
   findRunCommands,
-  RUN_ID_TAG,
+  findRunExperiments,
+  TERMINAL_FAULT_STATES,
   toFaultState,
-} from '../start-fault/start-fault';
+} from '../shared/faults';
+
+export { findRunExperiments } from '../shared/faults';
 
 /** How often and how long StopFault re-reads the fault's state to confirm the stop. */
 export const CONFIRM_INTERVAL_SECONDS = 5;
@@ -90,34 +92,6 @@ export async function stopKnownFault(
     );
   }
   return { state, alreadyEnded: false };
-}
-
-/** Every FIS experiment tagged with the run id (and, when given, the experiment name). */
-export async function findRunExperiments(
-  runId: string,
-  experimentName: string | undefined,
-  runtime: Runtime,
-): Promise<ExperimentSummary[]> {
-  const found: ExperimentSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('fis:ListExperiments', () =>
-      runtime.clients.fis.send(
-        new ListExperimentsCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
-      ),
-    );
-    for (const experiment of answer.experiments ?? []) {
-      const tags = experiment.tags ?? {};
-      if (
-        tags[RUN_ID_TAG] === runId &&
-        (experimentName === undefined || tags[EXPERIMENT_TAG] === experimentName)
-      ) {
-        found.push(experiment);
-      }
-    }
-    nextToken = answer.nextToken;
-  } while (nextToken);
-  return found;
 }
 
 /** The faults a run may have started for one plan, found by run id (FIS tags, SSM comment). */

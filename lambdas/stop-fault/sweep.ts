@@ -12,7 +12,7 @@ import type {
   Trigger,
 } from '../shared/types';
 import { failedResult } from '../verdict/verdict';
-import { runCommentPrefix, findRunCommands, toFaultState } from '../start-fault/start-fault';
+import { runCommentPrefix, findRunCommands, toFaultState } from '../shared/faults';
 import { findRunExperiments, stopKnownFault } from './stop-fault';
 
 /** The EventBridge "Step Functions Execution Status Change" event (the fields the sweep reads). */
