@@ -48,6 +48,11 @@ function jsonAnswer(operation: string, body: unknown, options: FakeAwsOptions): 
       return { executions: [] };
     case 'ListCommandInvocations':
       return { CommandInvocations: [] };
+    case 'PutItem':
+    case 'DeleteItem':
+      return {};
+    case 'GetItem':
+      return {};
     case 'DescribeAlarms': {
       const names = Array.isArray(input.AlarmNames) ? (input.AlarmNames as string[]) : [];
       return {

@@ -137,7 +137,11 @@ const BENCH_ENV: Record<string, string> = {
     topicArn: 'arn:aws:sns:eu-central-1:123456789012:bench',
     dashboardName: 'chaos-cadence',
     stackName: 'ChaosCadence',
+    runLockTable: 'bench-run-lock',
+    runLockSeconds: 7200,
   }),
+  // Cold init ends at the handler's result; the sweep's second search (120 s by default) is a wait, not init.
+  CHAOS_SWEEP_SECOND_SEARCH_SECONDS: '0',
   AWS_REGION: 'eu-central-1',
   AWS_DEFAULT_REGION: 'eu-central-1',
   AWS_ACCESS_KEY_ID: 'AKIABENCHBENCHBENCH0',
