@@ -87,6 +87,12 @@ export interface RehearsalResult {
   readonly statesVisited: readonly string[];
   readonly progress: readonly ProgressLine[];
   readonly calls: readonly RecordedCall[];
+  /**
+   * The Task state that made each call, by index into `calls` (Tasks run one at a time, so a call
+   * made while a Task's handler runs is that Task's). Used to check every call against the IAM policy
+   * of the function behind the state.
+   */
+  readonly callStates: readonly (string | undefined)[];
   /** The simulated account: S3 objects, SNS messages, metrics, FIS experiments... */
   readonly account: SimulatedAccount;
   readonly settings: WorkflowSettings;
@@ -308,10 +314,22 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const lastResult = new Map<string, unknown>();
   const invocations = new Map<string, number>();
   const localHandlers: Record<string, (input: never) => Promise<never>> = {};
+  const callStates: (string | undefined)[] = [];
   for (const [name, info] of states) {
     if (info.type !== 'Task') continue;
     const handler = handlers[name];
     localHandlers[name] = async (input: never): Promise<never> => {
+      const firstCall = account.calls.length;
+      const markCalls = (): void => {
+        for (let i = firstCall; i < account.calls.length; i += 1) callStates[i] ??= name;
+      };
+      try {
+        return await runTask(input, markCalls);
+      } finally {
+        markCalls();
+      }
+    };
+    const runTask = async (input: never, markCalls: () => void): Promise<never> => {
       const count = (invocations.get(name) ?? 0) + 1;
       invocations.set(name, count);
       const fault = options.taskFaults?.[name];
@@ -328,6 +346,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       }
       if (!handler) throw new Error(`no local handler for Task state ${name}`);
       const result = await handler(input);
+      markCalls(); // before a hang-after/throw-after: the core's calls are this state's
       if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
       if (faulty && fault?.mode === 'throw-after') throw injected();
       lastResult.set(name, result);
@@ -451,6 +470,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     statesVisited,
     progress,
     calls: account.calls,
+    callStates,
     account,
     settings,
     ...(journalText !== undefined ? { journal: JSON.parse(journalText) as RunJournal } : {}),
