@@ -255,6 +255,8 @@ export interface StopResult {
   /** True when the fault had already ended (nothing to stop). */
   readonly alreadyEnded: boolean;
   readonly reason: StopReason;
+  /** On the error path: unfinished faults of the run's other experiments, and how stopping each went. */
+  readonly earlierFaults?: readonly string[];
 }
 
 /** The experiment card's conclusions. */

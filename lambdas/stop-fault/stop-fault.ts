@@ -16,6 +16,7 @@ import {
   faultComment,
   findRunCommands,
   findRunExperiments,
+  findUnfinishedFaults,
   TERMINAL_FAULT_STATES,
   toFaultState,
 } from '../shared/faults';
@@ -146,15 +147,57 @@ const ENDEDNESS: readonly FaultState[] = [
 export async function stopFault(input: StopFaultInput, runtime: Runtime): Promise<StopResult> {
   const requestedAt = runtime.now().toISOString();
   const faults = input.fault ? [input.fault] : await findFaults(input.run, input.plan, runtime);
-  if (faults.length === 0) {
-    return { requestedAt, confirmedState: 'stopped', alreadyEnded: true, reason: input.reason };
-  }
+  // This experiment's own fault first; then, on the error path, any earlier one of the run.
   const outcomes = await Promise.all(faults.map((fault) => stopKnownFault(fault, runtime)));
+  const earlier = input.reason === 'error' ? await stopEarlierFaults(input, runtime) : [];
+  if (faults.length === 0) {
+    return {
+      requestedAt,
+      confirmedState: 'stopped',
+      alreadyEnded: true,
+      reason: input.reason,
+      ...(earlier.length ? { earlierFaults: earlier } : {}),
+    };
+  }
   const worst = outcomes.map((o) => o.state).sort((a, b) => ENDEDNESS.indexOf(a) - ENDEDNESS.indexOf(b))[0];
   return {
     requestedAt,
     confirmedState: worst ?? 'stopped',
     alreadyEnded: outcomes.every((o) => o.alreadyEnded),
     reason: input.reason,
+    ...(earlier.length ? { earlierFaults: earlier } : {}),
   };
+}
+
+/**
+ * On the error path, also stops unfinished faults of the run's OTHER experiments (an earlier
+ * experiment whose own stop failed): experiments run one at a time, so none of them should still be
+ * injecting. Best effort: this experiment's result does not depend on it, and what could not be
+ * stopped is reported (`id: error`) so the verdict and the email can name it.
+ */
+async function stopEarlierFaults(input: StopFaultInput, runtime: Runtime): Promise<string[]> {
+  let unfinished;
+  try {
+    unfinished = await findUnfinishedFaults(input.run, input.plan, runtime);
+  } catch (error) {
+    return [`search failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+  }
+  const settled = await Promise.allSettled(
+    unfinished.map((fault) =>
+      stopKnownFault(
+        {
+          kind: fault.kind,
+          id: fault.id,
+          startedAt: input.run.startedAt,
+          state: toFaultState(fault.state),
+          dryRun: false,
+        },
+        runtime,
+      ),
+    ),
+  );
+  return settled.map((result, i) => {
+    const id = `${unfinished[i]?.kind ?? '?'} ${unfinished[i]?.id ?? '?'} of ${unfinished[i]?.experiment ?? '?'}`;
+    return result.status === 'fulfilled' ? `${id}: ${result.value.state}` : `${id}: ${String(result.reason)}`;
+  });
 }

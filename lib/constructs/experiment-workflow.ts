@@ -230,14 +230,17 @@ export class ExperimentWorkflow extends Construct {
     );
     // Before injecting, StartFault looks for an unfinished fault of this run (any experiment, FIS or SSM)
     // and refuses to inject on top of it; a dry run FIS did not honour is stopped at once.
-    startFault.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['fis:ListExperiments', 'ssm:ListCommands'], resources: ['*'] }),
-    );
-    acknowledgeWildcardResources(
-      startFault.role ?? startFault,
-      ['*'],
-      'fis:ListExperiments and ssm:ListCommands support no resource-level permissions; StartFault lists them to refuse injecting while an earlier fault of the run is unfinished.',
-    );
+    // StopFault, on the error path, also stops those earlier faults (grantStop on every fault, below).
+    for (const lister of [startFault, stopFault]) {
+      lister.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['fis:ListExperiments', 'ssm:ListCommands'], resources: ['*'] }),
+      );
+      acknowledgeWildcardResources(
+        lister.role ?? lister,
+        ['*'],
+        'fis:ListExperiments and ssm:ListCommands support no resource-level permissions; they find the unfinished faults of a run by its tag/comment.',
+      );
+    }
     for (const fault of props.faults) {
       fault.grantInject(startFault);
       fault.grantObserve(startFault);

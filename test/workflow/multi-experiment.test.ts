@@ -121,4 +121,30 @@ describe('run-experiments workflow with two experiments (rehearsal engine)', () 
     ]);
     expect([startsOf(run, FIRST).length, startsOf(run, SECOND).length]).toEqual([1, 1]);
   });
+
+  describe('when the first fault could not be stopped until the second experiment refused to inject', () => {
+    let run: RehearsalResult;
+    beforeAll(async () => {
+      // StopFaultAfterError fails for every attempt of the first experiment (1 + 5 retries), then works.
+      run = await rehearse({
+        taskFaults: {
+          PollStopConditions: { mode: 'throw', times: 1 },
+          StopFaultAfterError: { mode: 'throw', times: 6 },
+        },
+      });
+    });
+
+    it('stops the first experiment fault from the second experiment error path', () => {
+      const firstId = startsOf(run, FIRST)
+        .map((c) => (c.output as { experiment?: { id?: string } } | undefined)?.experiment?.id)
+        .find(Boolean);
+      const stops = run.calls.filter((c) => c.command === 'StopExperiment' && !c.error);
+
+      expect(resultOf(run, SECOND)?.error?.error).toBe('PreviousFaultRunningError');
+      expect(stops.map((c) => (c.input as { id: string }).id)).toContain(firstId);
+      expect(resultOf(run, SECOND)?.stop?.earlierFaults?.[0]).toMatch(
+        new RegExp(`^fis ${firstId} of ${FIRST}: (stopping|stopped)`),
+      );
+    });
+  });
 });

@@ -165,7 +165,16 @@ describe('stopFault (FIS)', () => {
   });
 
   it('finds the experiment by run id and experiment tag when the fault id is unknown', async () => {
-    const mocks = fisWorld();
+    // Each experiment keeps its own state (the shared fisWorld has one flag for all).
+    const mocks = mockRuntime();
+    const stoppedIds = new Set<string>();
+    mocks.fis.on(StopExperimentCommand).callsFake((req: { id: string }) => {
+      stoppedIds.add(req.id);
+      return { experiment: { id: req.id, state: { status: 'stopping' } } };
+    });
+    mocks.fis.on(GetExperimentCommand).callsFake((req: { id: string }) => ({
+      experiment: { id: req.id, state: { status: stoppedIds.has(req.id) ? 'stopped' : 'running' } },
+    }));
     mocks.fis.on(ListExperimentsCommand).resolves({
       experiments: [
         {
@@ -186,10 +195,45 @@ describe('stopFault (FIS)', () => {
       ],
     });
 
-    await stopFault({ ...input, fault: null, reason: 'error' }, mocks.runtime);
+    mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
+
+    const result = await stopFault({ ...input, fault: null, reason: 'error' }, mocks.runtime);
+
+    // Its own experiment, and (error path) the run's other unfinished one; never another run's.
+    expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP1' });
+    expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP3' });
+    expect(mocks.fis).not.toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP2' });
+    expect(result.earlierFaults).toEqual(['fis EXP3 of other: stopped']);
+  });
+
+  it('stops only its own experiment outside the error path', async () => {
+    const mocks = fisWorld();
+
+    await stopFault(input, mocks.runtime);
 
     expect(mocks.fis).toHaveReceivedCommandTimes(StopExperimentCommand, 1);
-    expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP1' });
+    expect(mocks.fis).not.toHaveReceivedCommand(ListExperimentsCommand);
+  });
+
+  it('still reports its own stop when an earlier fault of the run cannot be stopped', async () => {
+    const mocks = mockRuntime();
+    mocks.fis.on(ListExperimentsCommand).resolves({
+      experiments: [
+        {
+          id: 'EXP9',
+          state: { status: 'running' },
+          tags: { 'chaos-cadence:run-id': run.runId, 'chaos-cadence:experiment': 'earlier' },
+        },
+      ],
+    });
+    mocks.fis.on(GetExperimentCommand).resolves({ experiment: { id: 'EXP9', state: { status: 'running' } } });
+    mocks.fis.on(StopExperimentCommand, { id: 'EXP9' }).rejects(new Error('AccessDenied'));
+    mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
+
+    const result = await stopFault({ ...input, fault: null, reason: 'error' }, mocks.runtime);
+
+    expect(result).toMatchObject({ confirmedState: 'stopped', alreadyEnded: true });
+    expect(result.earlierFaults?.[0]).toMatch(/^fis EXP9 of earlier: .*AccessDenied/);
   });
 
   it('follows ListExperiments pages when looking by run id', async () => {
