@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as autoScalingSdk from '@aws-sdk/client-auto-scaling';
 import * as cloudWatchSdk from '@aws-sdk/client-cloudwatch';
@@ -219,6 +220,37 @@ export function serviceError(
   return error;
 }
 
+/** SSM SendCommand takes at most this many InstanceIds (its model's InstanceIdList max). */
+export const SSM_MAX_INSTANCE_IDS = 50;
+/** SSM command ids are UUIDs: 36 characters (the model's CommandId min and max). */
+const COMMAND_ID_LENGTH = 36;
+
+/**
+ * The error AWS's JSON-protocol services answer when a request breaks a constraint of the model, with
+ * the message they use, e.g. `1 validation error detected: Value '[...]' at 'instanceIds' failed to
+ * satisfy constraint: Member must have length less than or equal to 50`.
+ */
+export function validationError(
+  service: SimulatedSdkService,
+  value: unknown,
+  member: string,
+  constraint: string,
+): Error {
+  const shown = Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
+  return serviceError(
+    service,
+    'ValidationException',
+    `1 validation error detected: Value '${shown}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+}
+
+/** A UUID-shaped id (version 4 and variant bits set) derived from text, so rehearsals stay deterministic. */
+export function uuidFrom(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 type Handler = (input: never) => object | Promise<object>;
 interface Route {
   readonly command: new (input: never) => unknown;
@@ -290,6 +322,11 @@ export function createSimulatedAccount(
   const nextId = (prefix: string, length: number): string => {
     idCounter += 1;
     return `${prefix}${String(idCounter).padStart(length, '0')}`;
+  };
+  /** A UUID (version 4 layout, as SSM command ids and SNS message ids are), deterministic per account. */
+  const nextUuid = (): string => {
+    idCounter += 1;
+    return uuidFrom(`${runStartMs}/${idCounter}`);
   };
   const at = <T extends { readonly at: Parameters<typeof resolveTime>[0] }>(
     entries: readonly T[],
@@ -528,6 +565,15 @@ export function createSimulatedAccount(
   };
 
   const findCommand = (id: string | undefined): SimulatedCommand => {
+    if (id !== undefined && id.length !== COMMAND_ID_LENGTH) {
+      // A command id is a 36-character UUID; SSM rejects any other length before looking it up.
+      throw validationError(
+        'ssm',
+        id,
+        'commandId',
+        `Member must have length ${id.length < COMMAND_ID_LENGTH ? 'greater' : 'less'} than or equal to ${COMMAND_ID_LENGTH}`,
+      );
+    }
     const cmd = ssmCommands.find((c) => c.id === id);
     if (!cmd) throw serviceError('ssm', 'InvalidCommandId', `Command ${String(id)} not found.`);
     return cmd;
@@ -615,12 +661,21 @@ export function createSimulatedAccount(
             )
             .map((i) => i.id);
         }
+        if ((input.InstanceIds ?? []).length > SSM_MAX_INSTANCE_IDS) {
+          // SSM checks the model's constraints first: InstanceIds is a list of at most 50.
+          throw validationError(
+            'ssm',
+            input.InstanceIds,
+            'instanceIds',
+            `Member must have length less than or equal to ${SSM_MAX_INSTANCE_IDS}`,
+          );
+        }
         if (instanceIds.length === 0) {
           throw serviceError('ssm', 'InvalidInstanceId', 'No instances match the command targets.');
         }
         const duration = Number(input.Parameters?.DurationSeconds?.[0] ?? '60');
         const cmd: SimulatedCommand = {
-          id: `rehearsal-${nextId('', 4)}-0000-4000-8000-000000000000`,
+          id: nextUuid(),
           documentName: input.DocumentName ?? '',
           ...(input.Comment !== undefined ? { comment: input.Comment } : {}),
           instanceIds,
@@ -959,7 +1014,7 @@ export function createSimulatedAccount(
           ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
           message: input.Message ?? '',
         });
-        return { MessageId: `rehearsal-message-${snsMessages.length}` };
+        return { MessageId: nextUuid() };
       },
     },
   ];
