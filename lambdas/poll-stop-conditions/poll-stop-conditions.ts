@@ -1,6 +1,6 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExperimentCommand } from '@aws-sdk/client-fis';
-import { GetParameterCommand, ListCommandInvocationsCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { Runtime } from '../shared/aws';
 import { awsCall, awsErrorName } from '../shared/errors';
 import type {
@@ -12,7 +12,7 @@ import type {
   RunContext,
   StopReason,
 } from '../shared/types';
-import { TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
+import { commandInvocationStatuses, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
 
 export { TERMINAL_FAULT_STATES } from '../shared/faults';
 import { sleep } from './sleep';
@@ -53,7 +53,7 @@ export function ssmFaultState(statuses: readonly string[]): FaultState {
   return 'running';
 }
 
-/** Reads the fault's current state: FIS GetExperiment or SSM ListCommandInvocations. */
+/** Reads the fault's current state: FIS GetExperiment, or SSM ListCommandInvocations of every command. */
 export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<ObservedFault> {
   if (fault.state === 'dry-run')
     return { state: 'dry-run', reason: 'dry run: targets resolved, nothing sent' };
@@ -64,24 +64,12 @@ export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<O
     const state = answer.experiment?.state;
     return { state: toFaultState(state?.status), ...(state?.reason ? { reason: state.reason } : {}) };
   }
-  const statuses: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('ssm:ListCommandInvocations', () =>
-      runtime.clients.ssm.send(
-        new ListCommandInvocationsCommand({
-          CommandId: fault.id,
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      ),
-    );
-    for (const invocation of answer.CommandInvocations ?? []) statuses.push(invocation.Status ?? 'Pending');
-    nextToken = answer.NextToken;
-  } while (nextToken);
+  const ids = faultIds(fault);
+  const statuses = await commandInvocationStatuses(ids, runtime);
   const state = ssmFaultState(statuses);
   return {
     state,
-    reason: `${statuses.length} invocation(s): ${[...new Set(statuses)].join(', ') || 'none yet'}`,
+    reason: `${statuses.length} invocation(s)${ids.length > 1 ? ` of ${ids.length} commands` : ''}: ${[...new Set(statuses)].join(', ') || 'none yet'}`,
   };
 }
 

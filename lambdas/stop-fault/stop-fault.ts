@@ -1,5 +1,4 @@
 import { StopExperimentCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
-import { CancelCommandCommand } from '@aws-sdk/client-ssm';
 import type { Runtime } from '../shared/aws';
 import { awsCall, awsErrorName } from '../shared/errors';
 import type {
@@ -13,7 +12,9 @@ import type {
 import { observeFault } from '../poll-stop-conditions/poll-stop-conditions';
 import { sleep } from '../poll-stop-conditions/sleep';
 import {
+  cancelCommands,
   faultComment,
+  faultIds,
   findRunCommands,
   findRunExperiments,
   findUnfinishedFaults,
@@ -47,7 +48,7 @@ export class FaultNotStoppedError extends Error {
 const NOT_FOUND = new Set(['ResourceNotFoundException', 'InvalidCommandId', 'InvalidInstanceId']);
 const isTerminal = (state: FaultState): boolean => TERMINAL_FAULT_STATES.includes(state);
 
-/** Asks the service to stop one fault; "already ended / not found" counts as done. */
+/** Asks the service to stop one fault (every command of an SSM fault); "already ended / not found" counts as done. */
 async function requestStop(fault: FaultRef, runtime: Runtime): Promise<void> {
   try {
     if (fault.kind === 'fis') {
@@ -55,9 +56,7 @@ async function requestStop(fault: FaultRef, runtime: Runtime): Promise<void> {
         runtime.clients.fis.send(new StopExperimentCommand({ id: fault.id })),
       );
     } else {
-      await awsCall('ssm:CancelCommand', () =>
-        runtime.clients.ssm.send(new CancelCommandCommand({ CommandId: fault.id })),
-      );
+      await cancelCommands(faultIds(fault), runtime);
     }
   } catch (error) {
     const name = awsErrorName(error);

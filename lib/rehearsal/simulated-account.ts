@@ -12,6 +12,7 @@ import * as ssmSdk from '@aws-sdk/client-ssm';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients, WorkflowSettings } from '../../lambdas/shared/aws';
+import { SSM_MAX_INSTANCE_IDS } from '../../lambdas/shared/fault-ref';
 import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scenario';
 
 /** The services the simulated account answers, by IAM action prefix (as `apiFailures[].call` names them). */
@@ -220,8 +221,6 @@ export function serviceError(
   return error;
 }
 
-/** SSM SendCommand takes at most this many InstanceIds (its model's InstanceIdList max). */
-export const SSM_MAX_INSTANCE_IDS = 50;
 /** SSM command ids are UUIDs: 36 characters (the model's CommandId min and max). */
 const COMMAND_ID_LENGTH = 36;
 

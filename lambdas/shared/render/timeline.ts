@@ -2,6 +2,7 @@
  * The timeline of one experiment: steady-state checks, fault start and stop, alarm transitions,
  * errors, in time order.
  */
+import { faultLabel } from '../fault-ref';
 import type { ExperimentResult } from '../types';
 
 /** What kind of event, for styling. */
@@ -31,7 +32,7 @@ export function buildTimeline(result: ExperimentResult): TimelineEvent[] {
     events.push({
       at: fault.startedAt,
       kind: 'fault',
-      text: `fault started: ${fault.kind === 'fis' ? 'FIS experiment' : 'SSM command'} ${fault.id}${fault.dryRun ? ' (dry run)' : ''}`,
+      text: `fault started: ${faultLabel(fault)}${fault.dryRun ? ' (dry run)' : ''}`,
     });
   }
   for (const t of result.alarmTransitions) {
