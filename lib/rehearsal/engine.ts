@@ -10,6 +10,7 @@ import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
+import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
 import { VirtualClock } from './clock';
 import type { Scenario } from './scenario';
 import {
@@ -69,10 +70,21 @@ export interface RehearsalOptions {
   readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
   /** Real milliseconds with nothing scheduled and no I/O before the run counts as stalled. @default 5000 */
   readonly stallMs?: number;
+  /**
+   * Stops the execution (ABORTED, as `StopExecution` would) as soon as this Task state first returns,
+   * e.g. `StartFault`: an operator stopping a run mid-fault.
+   */
+  readonly abortAfterState?: string;
+  /**
+   * When the execution ends FAILED, TIMED_OUT or ABORTED, runs the sweep function as its EventBridge
+   * rule would (against the same account and clock; its calls are recorded under `Sweep`), then
+   * publishes its result with PublishResults (the sweep's on-success destination). @default false
+   */
+  readonly sweep?: boolean;
 }
 
 /** How the execution ended. */
-export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** What a rehearsal produced. */
 export interface RehearsalResult {
@@ -101,6 +113,8 @@ export interface RehearsalResult {
   readonly emailSubject?: string;
   readonly emailText?: string;
   readonly metrics?: readonly PutMetrics[];
+  /** What the sweep did, when {@link RehearsalOptions.sweep} ran it. */
+  readonly sweep?: SweepOutcome;
   /** Real milliseconds the rehearsal took. */
   readonly wallMs: number;
   /** Virtual seconds the run took. */
@@ -305,12 +319,19 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const iterationStarts = collectIterationStarts(definition);
 
   const clock = new VirtualClock(scenario.now);
-  const account = createSimulatedAccount(scenario, clock, { settings, fisTemplates, ownExecutionArn: executionArn });
+  const account = createSimulatedAccount(scenario, clock, {
+    settings,
+    fisTemplates,
+    ownExecutionArn: executionArn,
+    stateMachine: { arn: stateMachineArn, name: STATE_MACHINE_NAME, definition: JSON.stringify(definition) },
+  });
   const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
 
+  const publish = options.publish ?? (await loadDefaultPublish());
   const handlers: Record<string, TaskHandler> = options.taskHandlers
     ? { ...options.taskHandlers }
-    : createTaskHandlers(runtime, options.publish ?? (await loadDefaultPublish()));
+    : createTaskHandlers(runtime, publish);
+  let abortExecution: (() => void) | undefined;
   const lastResult = new Map<string, unknown>();
   const invocations = new Map<string, number>();
   const localHandlers: Record<string, (input: never) => Promise<never>> = {};
@@ -350,6 +371,11 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
       if (faulty && fault?.mode === 'throw-after') throw injected();
       lastResult.set(name, result);
+      if (name === options.abortAfterState) {
+        const abort = abortExecution;
+        abortExecution = undefined;
+        setTimeout(() => abort?.(), 0);
+      }
       return result as never;
     };
   }
@@ -369,6 +395,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   };
 
   let status: RehearsalStatus = 'SUCCEEDED';
+  let sweep: SweepOutcome | undefined;
   let virtualSeconds = 0;
   let output: unknown;
   let error: { error: string; cause: string } | undefined;
@@ -394,6 +421,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         StateMachine: { Id: stateMachineArn, Name: STATE_MACHINE_NAME },
       },
     });
+    abortExecution = () => execution.abort();
     const entered = new Map<string, number>();
     // A Choice's line names the branch taken, so it is written when the next state is entered.
     let pendingChoice: ProgressLine | undefined;
@@ -440,7 +468,12 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         execution.abort();
         throw err;
       }
-      status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+      status =
+        err.name === 'ExecutionTimeoutError'
+          ? 'TIMED_OUT'
+          : err.name === 'ExecutionAbortedError'
+            ? 'ABORTED'
+            : 'FAILED';
       const cause = (err as { cause?: unknown }).cause;
       error = {
         error: (cause as { name?: string } | undefined)?.name ?? err.name,
@@ -448,6 +481,30 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       };
     }
     await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
+    if (options.sweep && status !== 'SUCCEEDED') {
+      const firstCall = account.calls.length;
+      const event: ExecutionStatusChangeEvent = {
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn,
+          stateMachineArn,
+          name: runId,
+          status,
+          startDate: scenario.now.getTime(),
+          stopDate: clock.nowMs(),
+          input: JSON.stringify(input),
+        },
+      };
+      const swept = async (): Promise<SweepOutcome> => {
+        const outcome = await sweepRun(event, runtime);
+        await publish(outcome.publish, runtime);
+        return outcome;
+      };
+      sweep = await clock.drive(swept(), options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
+      for (let i = firstCall; i < account.calls.length; i += 1) callStates[i] ??= 'Sweep';
+      emit({ atSeconds: clock.elapsedSeconds(), state: 'Sweep', detail: describeSweep(sweep) });
+    }
   } finally {
     virtualSeconds = clock.elapsedSeconds();
     clock.uninstall();
@@ -478,9 +535,16 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     ...(email?.subject !== undefined ? { emailSubject: email.subject } : {}),
     ...(email ? { emailText: email.message } : {}),
     ...(account.putMetrics.length > 0 ? { metrics: account.putMetrics } : {}),
+    ...(sweep ? { sweep } : {}),
     wallMs: Math.round(performance.now() - wallStart),
     virtualSeconds,
   };
+}
+
+/** The sweep's progress line: what it stopped and what it did with the run lock. */
+function describeSweep(outcome: SweepOutcome): string {
+  const stopped = outcome.stopped.length > 0 ? `stopped ${outcome.stopped.join(', ')}` : 'no fault of the run still running';
+  return shorten(`${stopped}; ${outcome.runLock.detail}`);
 }
 
 /** A small deterministic PRNG (mulberry32) seeded from text. */

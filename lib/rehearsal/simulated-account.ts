@@ -63,6 +63,8 @@ export interface SimulatedAccountOptions {
   readonly fisTemplates?: Readonly<Record<string, SimulatedFisTemplate>>;
   /** The run's own execution, listed as RUNNING by ListExecutions (as AWS does). */
   readonly ownExecutionArn?: string;
+  /** The workflow's state machine, for DescribeStateMachineForExecution (the sweep reads its RunConfig). */
+  readonly stateMachine?: { readonly arn: string; readonly name: string; readonly definition: string };
   /** Used for URLs the scenario does not list. @default globalThis.fetch at creation time */
   readonly realFetch?: typeof fetch;
 }
@@ -372,12 +374,6 @@ export function createSimulatedAccount(
     return { status: scenario.fis.end, reason: scenario.fis.reason ?? reasons[scenario.fis.end] ?? '', endMs };
   };
 
-  const matchingInstances = (tags: Readonly<Record<string, string>> | undefined): string[] =>
-    scenario.instances
-      .filter((i) => i.state === 'running')
-      .filter((i) => Object.entries(tags ?? {}).every(([k, v]) => i.tags[k] === v))
-      .map((i) => i.id);
-
   const describeExperiment = (exp: SimulatedExperiment): object => {
     const state = experimentStatus(exp, now());
     const template = options.fisTemplates?.[exp.templateId];
@@ -389,14 +385,9 @@ export function createSimulatedAccount(
       startTime: new Date(exp.startMs),
       creationTime: new Date(exp.startMs),
       ...(state.endMs !== undefined ? { endTime: new Date(state.endMs) } : {}),
+      // As the template defines them (FIS answers the target definition, not the resolved instances).
       targets: {
-        Instances: {
-          resourceType: 'aws:ec2:instance',
-          resourceArns: matchingInstances(template?.targetTags).map(
-            (id) => `arn:${partition}:ec2:${region}:${account}:instance/${id}`,
-          ),
-          selectionMode: 'ALL',
-        },
+        Instances: { resourceType: 'aws:ec2:instance', resourceTags: { ...(template?.targetTags ?? {}) }, selectionMode: 'ALL' },
       },
       experimentOptions: { actionsMode: exp.dryRun ? 'skip-all' : 'run-all' },
       tags: exp.tags,
@@ -908,6 +899,24 @@ export function createSimulatedAccount(
   // Step Functions
   // ---------------------------------------------------------------------------------------------
   const sfnRoutes: Route[] = [
+    {
+      command: sfnSdk.DescribeStateMachineForExecutionCommand,
+      name: 'DescribeStateMachineForExecution',
+      handle: (input: sfnSdk.DescribeStateMachineForExecutionCommandInput) => {
+        const machine = options.stateMachine;
+        const prefix = machine ? `${machine.arn.replace(':stateMachine:', ':execution:')}:` : undefined;
+        if (!machine || !prefix || !input.executionArn?.startsWith(prefix)) {
+          throw serviceError('states', 'ExecutionDoesNotExist', `Execution Does Not Exist: '${String(input.executionArn)}'`);
+        }
+        return {
+          stateMachineArn: machine.arn,
+          name: machine.name,
+          definition: machine.definition,
+          roleArn: `arn:${partition}:iam::${account}:role/${machine.name}-role`,
+          updateDate: new Date(runStartMs - 86_400_000),
+        };
+      },
+    },
     {
       command: sfnSdk.ListExecutionsCommand,
       name: 'ListExecutions',

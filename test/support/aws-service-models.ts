@@ -89,7 +89,7 @@ export const BOTOCORE_SERVICE_OF_CALL: Readonly<Record<string, string>> = {
   iam: 'iam',
   s3: 's3',
   scheduler: 'scheduler',
-  'servicequotas': 'service-quotas',
+  servicequotas: 'service-quotas',
   sns: 'sns',
   ssm: 'ssm',
   states: 'stepfunctions',
@@ -209,13 +209,20 @@ export function modelPattern(pattern: string): RegExp {
 }
 
 function show(value: unknown): string {
-  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  if (value instanceof Date)
+    return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
 function checkRange(
@@ -239,7 +246,12 @@ function checkRange(
  * SDK takes and gives them), unions (exactly one member), nested structures; members the model does
  * not know are reported as `unknown-member`. `undefined` members count as absent (the SDK drops them).
  */
-export function checkShape(model: ServiceModel, shapeName: string, value: unknown, path = ''): ShapeFinding[] {
+export function checkShape(
+  model: ServiceModel,
+  shapeName: string,
+  value: unknown,
+  path = '',
+): ShapeFinding[] {
   const out: ShapeFinding[] = [];
   visit(model, shapeName, value, path, out, false);
   return out;
@@ -269,7 +281,11 @@ function visit(
       const members = shape.members ?? {};
       for (const name of shape.required ?? []) {
         if (value[name] === undefined && !members[name]?.idempotencyToken) {
-          out.push({ kind: 'invalid', path: join2(path, name), message: `required member ${name} of ${shapeName} is missing` });
+          out.push({
+            kind: 'invalid',
+            path: join2(path, name),
+            message: `required member ${name} of ${shapeName} is missing`,
+          });
         }
       }
       const present = Object.keys(value).filter((k) => value[k] !== undefined);
@@ -279,7 +295,11 @@ function visit(
       for (const key of present) {
         const member = members[key];
         if (!member) {
-          out.push({ kind: 'unknown-member', path: join2(path, key), message: `${shapeName} has no member ${key} in this model` });
+          out.push({
+            kind: 'unknown-member',
+            path: join2(path, key),
+            message: `${shapeName} has no member ${key} in this model`,
+          });
           continue;
         }
         visit(model, member.shape, value[key], join2(path, key), out, member.streaming === true);
@@ -306,7 +326,11 @@ function visit(
       if (typeof value !== 'string') return bad(`expected a string (${shapeName}), got ${show(value)}`);
       if (shape.enum) {
         if (!shape.enum.includes(value)) {
-          out.push({ kind: 'unknown-enum', path: where, message: `${show(value)} is not one of ${shapeName}: ${shape.enum.join(', ')}` });
+          out.push({
+            kind: 'unknown-enum',
+            path: where,
+            message: `${show(value)} is not one of ${shapeName}: ${shape.enum.join(', ')}`,
+          });
         }
         return;
       }
@@ -318,13 +342,15 @@ function visit(
     }
     case 'integer':
     case 'long': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return bad(`expected an integer (${shapeName}), got ${show(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return bad(`expected an integer (${shapeName}), got ${show(value)}`);
       checkRange(shape, value, 'value', where, out);
       return;
     }
     case 'float':
     case 'double': {
-      if (typeof value !== 'number' || Number.isNaN(value)) return bad(`expected a number (${shapeName}), got ${show(value)}`);
+      if (typeof value !== 'number' || Number.isNaN(value))
+        return bad(`expected a number (${shapeName}), got ${show(value)}`);
       checkRange(shape, value, 'value', where, out);
       return;
     }
@@ -338,12 +364,15 @@ function visit(
       return;
     case 'blob': {
       if (streaming || shape.streaming) return; // a stream (the simulated account records `<n bytes>`)
-      if (typeof value === 'string') return checkRange(shape, Buffer.byteLength(value), 'blob length', where, out);
+      if (typeof value === 'string')
+        return checkRange(shape, Buffer.byteLength(value), 'blob length', where, out);
       if (value instanceof Uint8Array) return checkRange(shape, value.length, 'blob length', where, out);
       return bad(`expected bytes (${shapeName}), got ${show(value)}`);
     }
     default:
-      bad(`shape type ${String((shape as { type: unknown }).type)} of ${shapeName} is not checked by this validator`);
+      bad(
+        `shape type ${String((shape as { type: unknown }).type)} of ${shapeName} is not checked by this validator`,
+      );
   }
 }
 
@@ -411,7 +440,11 @@ export function checkCall(call: CheckedCallInput, dataDir?: string): CallCheck {
   const id = `${service}:${call.command}`;
   const answerKind = call.error !== undefined ? 'error' : 'output';
   if (!operation) {
-    const finding: ShapeFinding = { kind: 'invalid', path: '(operation)', message: `${model.service} ${model.apiVersion} has no operation ${call.command}` };
+    const finding: ShapeFinding = {
+      kind: 'invalid',
+      path: '(operation)',
+      message: `${model.service} ${model.apiVersion} has no operation ${call.command}`,
+    };
     return { operation: id, request: [finding], answer: [finding], answerKind };
   }
   const request = operation.input ? checkShape(model, operation.input.shape, call.input ?? {}) : [];
@@ -422,7 +455,13 @@ export function checkCall(call: CheckedCallInput, dataDir?: string): CallCheck {
     answer =
       modelled.includes(name) || COMMON_ERRORS.includes(name)
         ? []
-        : [{ kind: 'invalid', path: '(error)', message: `${name} is neither an error of ${call.command} (${modelled.join(', ') || 'none modelled'}) nor a common AWS error` }];
+        : [
+            {
+              kind: 'invalid',
+              path: '(error)',
+              message: `${name} is neither an error of ${call.command} (${modelled.join(', ') || 'none modelled'}) nor a common AWS error`,
+            },
+          ];
   } else {
     answer = operation.output ? checkShape(model, operation.output.shape, call.output ?? {}) : [];
   }
@@ -525,7 +564,9 @@ export function checkCalls(
             continue;
           }
           ok = false;
-          problems.push(`${source.name}: ${check.operation} ${direction} ${finding.path}: ${finding.message}`);
+          problems.push(
+            `${source.name}: ${check.operation} ${direction} ${finding.path}: ${finding.message}`,
+          );
         }
         return ok;
       };
@@ -537,7 +578,18 @@ export function checkCalls(
       if (tally(check.answer, 'answer')) validAnswers += 1;
     }
   }
-  return { requests, validRequests, answers, validAnswers, outputs, errors, notAws, allowed, problems, operations };
+  return {
+    requests,
+    validRequests,
+    answers,
+    validAnswers,
+    outputs,
+    errors,
+    notAws,
+    allowed,
+    problems,
+    operations,
+  };
 }
 
 /**
@@ -586,8 +638,11 @@ export function formatFigures(figures: ModelCheckFigures, dataDir: string = boto
   if (figures.allowed.size > 0) {
     lines.push('unknown to the installed model, let through by a listed allowance:');
     for (const [allowance, count] of figures.allowed) {
-      const what = allowance.kind === 'unknown-enum' ? `enum value ${JSON.stringify(allowance.value)} at` : 'member';
-      lines.push(`  ${count} x ${allowance.operation} ${allowance.direction} ${what} ${allowance.path}: ${allowance.why}`);
+      const what =
+        allowance.kind === 'unknown-enum' ? `enum value ${JSON.stringify(allowance.value)} at` : 'member';
+      lines.push(
+        `  ${count} x ${allowance.operation} ${allowance.direction} ${what} ${allowance.path}: ${allowance.why}`,
+      );
     }
   }
   for (const problem of figures.problems.slice(0, 40)) lines.push(`INVALID ${problem}`);
