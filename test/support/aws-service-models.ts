@@ -208,20 +208,27 @@ export function modelPattern(pattern: string): RegExp {
   return regex;
 }
 
+/**
+ * Whether a value is a Date, from any realm: under jest, `structuredClone` (which records the calls)
+ * is the outer realm's, so recorded Dates are not `instanceof` the test's Date.
+ */
+function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]';
+}
+
+function isBytes(value: unknown): value is Uint8Array {
+  return ArrayBuffer.isView(value);
+}
+
 function show(value: unknown): string {
-  if (value instanceof Date)
-    return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
+  if (isDate(value)) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !(value instanceof Uint8Array)
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !isDate(value) && !isBytes(value)
   );
 }
 
@@ -358,7 +365,7 @@ function visit(
       if (typeof value !== 'boolean') bad(`expected a boolean (${shapeName}), got ${show(value)}`);
       return;
     case 'timestamp':
-      if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+      if (!isDate(value) || Number.isNaN(Date.prototype.getTime.call(value))) {
         bad(`expected a timestamp as a valid Date (${shapeName}), got ${show(value)}`);
       }
       return;
@@ -366,7 +373,7 @@ function visit(
       if (streaming || shape.streaming) return; // a stream (the simulated account records `<n bytes>`)
       if (typeof value === 'string')
         return checkRange(shape, Buffer.byteLength(value), 'blob length', where, out);
-      if (value instanceof Uint8Array) return checkRange(shape, value.length, 'blob length', where, out);
+      if (isBytes(value)) return checkRange(shape, value.byteLength, 'blob length', where, out);
       return bad(`expected bytes (${shapeName}), got ${show(value)}`);
     }
     default:
