@@ -21,7 +21,10 @@ const SCENARIOS = join(ROOT, 'scenarios');
 export interface CatalogueCase {
   readonly name: string;
   /** Runs the case (memoized by {@link rehearseCase}) and returns its recorded calls. */
-  readonly run: () => Promise<{ readonly calls: readonly CheckedCallInput[]; readonly rehearsal?: RehearsalResult }>;
+  readonly run: () => Promise<{
+    readonly calls: readonly CheckedCallInput[];
+    readonly rehearsal?: RehearsalResult;
+  }>;
 }
 
 /** The example config (`chaos-cadence.config.yaml`), loaded once. */
@@ -69,7 +72,11 @@ export function largeFleet(name: string, size: number): Scenario {
     tags: { ...tags },
     state: 'running' as const,
   }));
-  return { ...base, instances, asgs: { 'sock-shop-asg': [{ at: { base: 'run', offsetSeconds: 0 }, inService: size }] } };
+  return {
+    ...base,
+    instances,
+    asgs: { 'sock-shop-asg': [{ at: { base: 'run', offsetSeconds: 0 }, inService: size }] },
+  };
 }
 
 const rehearsal = (name: string, options: () => RehearsalOptions): CatalogueCase => ({

@@ -86,4 +86,3 @@ export const MODEL_ALLOWANCES: readonly ModelAllowance[] = [
     why: 'DynamoDB API reference (June 2023): the run lock release names the holder when it is not ours',
   },
 ];
-
