@@ -245,6 +245,16 @@ describe('every AWS call of the rehearsed runs, against the AWS service models',
     ]);
   });
 
+  it('after a FIS run is stopped mid-fault, the sweep stops the experiment, releases the lock and publishes', () => {
+    const result = run('FIS, execution stopped mid-fault, then the sweep');
+    const experiment = result.account.fisExperiments[0];
+
+    expect(result.status).toBe('ABORTED');
+    expect(result.sweep?.stopped).toEqual([experiment?.id]);
+    expect(result.sweep?.runLock.released).toBe(true);
+    expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['failed']);
+  });
+
   describe('SSM mode at any fleet size (120 targets)', () => {
     const sends = (r: RehearsalResult): RecordedCall[] =>
       r.calls.filter((c) => c.command === 'SendCommand' && c.error === undefined);
