@@ -171,7 +171,7 @@ describe('every AWS call of the rehearsed runs, against the AWS service models',
       sources.push({ name: entry.name, calls: result.calls });
     }
     figures = checkCalls(sources, MODEL_ALLOWANCES);
-    console.log(`${cases.length} rehearsed runs\n${formatFigures(figures)}`);
+    console.log(`${cases.length} runs (rehearsals and direct function calls)\n${formatFigures(figures)}`);
   }, 180_000);
 
   it('covers every shipped scenario in FIS and SSM mode', () => {

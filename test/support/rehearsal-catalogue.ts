@@ -2,7 +2,19 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../lib/config/load';
 import type { Config } from '../../lib/config/schema';
-import { runRehearsal, type RehearsalOptions, type RehearsalResult } from '../../lib/rehearsal/engine';
+import type { Runtime } from '../../lambdas/shared/aws';
+import type { RunContext } from '../../lambdas/shared/types';
+import { startFault } from '../../lambdas/start-fault/start-fault';
+import { stopFault } from '../../lambdas/stop-fault/stop-fault';
+import { buildRunConfig } from '../../lib/config/plan';
+import { VirtualClock } from '../../lib/rehearsal/clock';
+import {
+  rehearsalSettings,
+  runRehearsal,
+  type RehearsalOptions,
+  type RehearsalResult,
+} from '../../lib/rehearsal/engine';
+import { createSimulatedAccount } from '../../lib/rehearsal/simulated-account';
 import { loadScenario, type Scenario } from '../../lib/rehearsal/scenario';
 import type { CheckedCallInput } from './aws-service-models';
 
@@ -87,6 +99,52 @@ const rehearsal = (name: string, options: () => RehearsalOptions): CatalogueCase
   },
 });
 
+/**
+ * A function core called directly (not through the workflow), against a simulated account on a virtual
+ * clock: for functions outside the state machine (an abort-on-event or preflight core, say). `invoke`
+ * gets the runtime and the run context a rehearsal of `loaded` would have.
+ */
+export function coreCase(
+  name: string,
+  loaded: () => LoadedConfig,
+  scene: () => Scenario,
+  invoke: (runtime: Runtime, run: RunContext, loaded: LoadedConfig) => Promise<unknown>,
+): CatalogueCase {
+  return {
+    name,
+    run: async () => {
+      const config = loaded();
+      const current = scene();
+      const settings = rehearsalSettings(config);
+      const clock = new VirtualClock(current.now);
+      const account = createSimulatedAccount(current, clock, { settings });
+      const runtime: Runtime = {
+        clients: account.clients,
+        settings,
+        now: () => clock.now(),
+        fetch: account.fetch,
+      };
+      const run: RunContext = {
+        runId: `direct-${name.replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 80),
+        executionArn: `arn:aws:states:${settings.region}:${settings.account}:execution:ChaosCadence-RunExperiments:direct`,
+        stateMachineArn: `arn:aws:states:${settings.region}:${settings.account}:stateMachine:ChaosCadence-RunExperiments`,
+        startedAt: current.now.toISOString(),
+        trigger: 'manual',
+        dryRun: false,
+        configHash: config.hash,
+      };
+      clock.install();
+      try {
+        await clock.drive(invoke(runtime, run, config));
+      } finally {
+        clock.uninstall();
+        account.restore();
+      }
+      return { calls: account.calls };
+    },
+  };
+}
+
 /** Several experiments in one run: the example's, a second FIS one and an SSM one. */
 function severalExperiments(): LoadedConfig {
   return withConfig((c) => {
@@ -143,6 +201,17 @@ export function catalogue(): CatalogueCase[] {
       loaded: fis(),
       scenario: scenario('healthy', { runningExecutions: 1 }),
     })),
+    coreCase(
+      'StartFault then StopFault called directly, SSM, 120 targets',
+      ssmExample,
+      () => largeFleet('healthy', 120),
+      async (runtime, run, config) => {
+        const plan = buildRunConfig(config.config, config.hash).plans['web-cpu-80'];
+        if (!plan) throw new Error('the example config has no web-cpu-80');
+        const fault = await startFault({ run, plan }, runtime);
+        return stopFault({ run, plan, fault, reason: 'kill-switch' }, runtime);
+      },
+    ),
     rehearsal('FIS, execution stopped mid-fault, then the sweep', () => ({
       loaded: fis(),
       scenario: scenario('healthy'),
