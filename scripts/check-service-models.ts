@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     sources.push({ name: entry.name, calls });
   }
   const figures = checkCalls(sources, MODEL_ALLOWANCES);
-  process.stdout.write(`${cases.length} runs (rehearsals and direct function calls): ${cases.map((c) => c.name).join('; ')}\n`);
+  process.stdout.write(
+    `${cases.length} runs (rehearsals and direct function calls): ${cases.map((c) => c.name).join('; ')}\n`,
+  );
   process.stdout.write(`${formatFigures(figures)}\n`);
   if (figures.validRequests !== figures.requests || figures.validAnswers !== figures.answers)
     process.exitCode = 1;
