@@ -9,6 +9,7 @@ import {
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { BuildHandlerArguments, BuildMiddleware } from '@smithy/types';
 import { sleep } from '../poll-stop-conditions/sleep';
+import { seededRandom } from '../shared/random';
 import type { Runtime } from '../shared/aws';
 import { awsCall } from '../shared/errors';
 import type { CpuStressSpec, ExperimentPlan, FaultRef, FaultState, RunContext } from '../shared/types';
@@ -397,18 +398,6 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
   }
   attempts.delete(key);
   return ssmFaultRef(sent, covered.size > 0 ? 'running' : 'pending', runtime);
-}
-
-/** A small deterministic uniform [0, 1) generator (mulberry32) seeded from text. */
-export function seededRandom(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

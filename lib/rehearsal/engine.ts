@@ -10,6 +10,7 @@ import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
+import { seededRandom } from '../../lambdas/shared/random';
 import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
 import { VirtualClock } from './clock';
 import type { Scenario } from './scenario';
@@ -545,18 +546,6 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
 function describeSweep(outcome: SweepOutcome): string {
   const stopped = outcome.stopped.length > 0 ? `stopped ${outcome.stopped.join(', ')}` : 'no fault of the run still running';
   return shorten(`${stopped}; ${outcome.runLock.detail}`);
-}
-
-/** A small deterministic PRNG (mulberry32) seeded from text. */
-function seededRandom(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function findKey(account: SimulatedAccount, bucket: string, test: (key: string) => boolean): string | undefined {
