@@ -223,6 +223,8 @@ export function serviceError(
   return error;
 }
 
+/** SNS Publish takes messages of at most 256 KB (262,144 bytes). */
+const SNS_MAX_MESSAGE_BYTES = 262_144;
 /** SSM command ids are UUIDs: 36 characters (the model's CommandId min and max). */
 const COMMAND_ID_LENGTH = 36;
 
@@ -1016,6 +1018,15 @@ export function createSimulatedAccount(
       command: snsSdk.PublishCommand,
       name: 'Publish',
       handle: (input: snsSdk.PublishCommandInput) => {
+        // The Publish API reference's constraints, which the service model only documents: a subject of
+        // printable ASCII starting with a letter, digit or punctuation, one line, less than 100
+        // characters; a message of at most 256 KB. SNS answers InvalidParameter for either.
+        if (input.Subject !== undefined && !/^[!-~][ -~]{0,98}$/.test(input.Subject)) {
+          throw serviceError('sns', 'InvalidParameterException', 'Invalid parameter: Subject');
+        }
+        if (Buffer.byteLength(input.Message ?? '', 'utf8') > SNS_MAX_MESSAGE_BYTES) {
+          throw serviceError('sns', 'InvalidParameterException', 'Invalid parameter: Message too long');
+        }
         snsMessages.push({
           at: isoAt(now()),
           ...(input.TopicArn !== undefined ? { topicArn: input.TopicArn } : {}),
