@@ -77,11 +77,13 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       [],
     )
     .option('--dry-run', 'rehearse a dry run (nothing would be injected)', false)
+    .option('--at <time>', "when the rehearsed run starts, ISO 8601 (default: the scenario's now)")
     .option('--json', 'print a machine-readable summary instead of progress lines', false)
     .action(
       async (options: {
         config?: string;
         scenario?: string;
+        at?: string;
         out: string;
         experiments: string[];
         dryRun: boolean;
@@ -92,6 +94,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
             {
               ...(options.config !== undefined ? { config: options.config } : {}),
               ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+              ...(options.at !== undefined ? { at: options.at } : {}),
               out: options.out,
               experiments: options.experiments,
               dryRun: options.dryRun,
