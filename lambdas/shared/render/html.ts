@@ -248,7 +248,8 @@ function cardHtml(result: ExperimentResult, options: ReportOptions, index: numbe
       chartHtml(result, options.charts[result.name], index),
     ),
   );
-  parts.push(trendHtml(result.name, options.trends));
+  const trend = trendHtml(result.name, options.trends);
+  if (trend !== '') parts.push(trend);
   if (card.links.length > 0) {
     parts.push(
       section(
