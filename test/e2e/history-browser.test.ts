@@ -81,11 +81,12 @@ describe('the history page in headless Chromium', () => {
     const chart = shop.locator('svg.chart').first();
     expect(await chart.isVisible()).toBe(true);
     expect((await chart.boundingBox())?.width ?? 0).toBeGreaterThan(600);
-    expect(
-      await chart
-        .locator('polyline.series')
-        .evaluateAll((lines) => lines.map((l) => l.getAttribute('data-label'))),
-    ).toEqual(['sock-shop (mean)', 'cart-cpu-90', 'web-cpu-80']);
+    const lines = await chart.locator('polyline.series').all();
+    expect(await Promise.all(lines.map((line) => line.getAttribute('data-label')))).toEqual([
+      'sock-shop (mean)',
+      'cart-cpu-90',
+      'web-cpu-80',
+    ]);
   });
 
   it('shows recovery time and time-to-detect trends per experiment', async () => {
