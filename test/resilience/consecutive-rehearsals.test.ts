@@ -88,4 +88,13 @@ describe('six consecutive rehearsals of web-cpu-80', () => {
   it('writes the sixth email as the golden file says', () => {
     expectGolden('rehearsal-6th-run.email.txt', emails[5] ?? '');
   });
+
+  it('rejects an --at that is not an ISO 8601 date-time with exit 2, naming the option', async () => {
+    const result = await runCli(['rehearse', '--at', 'next tuesday', '--out', out]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--at must be an ISO 8601 date-time such as 2026-12-01T10:00:00Z (got "next tuesday")',
+    );
+  });
 });
