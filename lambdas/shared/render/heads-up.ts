@@ -78,6 +78,12 @@ function checkLines(check: PreflightCheck): string[] {
   return [...body, ...fix];
 }
 
+/** The configured selection, and what the preflight found it selects now. */
+function blastRadius(selection: string, experiment: string, report: PreflightReport): string {
+  const now = report.checks.find((c) => c.id === `targets:${experiment}`);
+  return `selection ${selection} of the tagged running instances${now ? `; now: ${now.detail}` : ''}`;
+}
+
 function utc(run: Date): string {
   return `${run.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -106,10 +112,7 @@ export function renderHeadsUpText(headsUp: HeadsUp): string {
       ...field('Hypothesis', plan.hypothesis),
       ...field('Scope', fault.scope),
       ...(fault.cpuStress
-        ? field(
-            'Blast radius',
-            `selection ${fault.cpuStress.targets.selection} of the tagged running instances`,
-          )
+        ? field('Blast radius', blastRadius(fault.cpuStress.targets.selection, plan.name, report))
         : []),
       ...field(
         'Duration',
