@@ -39,15 +39,14 @@ export function offlineManifest(loaded: LoadedConfig): PreflightManifest {
 }
 
 /**
- * Runs the preflight against a scenario's simulated account, at the scenario's `now`: the same
- * checks and the same core as against AWS (`chaos-cadence preflight --scenario F`).
+ * The preflight's dependencies answered by a scenario's simulated account at the scenario's `now`
+ * (call `account.restore()` when done).
  */
-export async function preflightOffline(
+export function offlineDeps(
   loaded: LoadedConfig,
   scenario: Scenario,
-  scope: PreflightScope = {},
-): Promise<OfflinePreflight> {
-  const manifest = offlineManifest(loaded);
+  manifest: PreflightManifest = offlineManifest(loaded),
+): { deps: PreflightDeps; account: SimulatedAccount } {
   const settings = rehearsalSettings(loaded);
   const nowMs = scenario.now.getTime();
   const account = createSimulatedAccount(
@@ -85,6 +84,20 @@ export async function preflightOffline(
     safetyLever: account.safetyLever,
     deployedConfigHash: () => Promise.resolve(scenario.preflight.deployedConfigHash ?? loaded.hash),
   };
+  return { deps, account };
+}
+
+/**
+ * Runs the preflight against a scenario's simulated account, at the scenario's `now`: the same
+ * checks and the same core as against AWS (`chaos-cadence preflight --scenario F`).
+ */
+export async function preflightOffline(
+  loaded: LoadedConfig,
+  scenario: Scenario,
+  scope: PreflightScope = {},
+): Promise<OfflinePreflight> {
+  const manifest = offlineManifest(loaded);
+  const { deps, account } = offlineDeps(loaded, scenario, manifest);
   try {
     return { report: await preflight(manifest, deps, scope), manifest, account };
   } finally {
