@@ -1,3 +1,4 @@
+import { parseConfigText } from '../../lib/config/load';
 import { nextRuns } from '../../lib/cadence/next-runs';
 import {
   HeadsUpScheduleError,
@@ -95,5 +96,35 @@ describe('headsUpSchedule and runsDueForHeadsUp', () => {
     expect(() =>
       headsUpSchedule({ expression: FIRST_TUESDAY, timeZone: 'UTC', headsUp: false }, FROM),
     ).toThrow(/headsUp: false/);
+  });
+});
+
+describe('cadence.headsUp in the config', () => {
+  const experiment = `
+experiments:
+  - name: web-cpu-80
+    application: sock-shop
+    hypothesis: If CPU on all web hosts rises to 80 %, availability is not impacted
+    steadyState: [ { alarm: { name: sock-shop-5xx } } ]
+    fault: { cpuStress: { targets: { tags: { app: sock-shop } } } }
+    stopConditions: [ { alarm: sock-shop-5xx } ]
+`;
+
+  it('defaults to PT24H', () => {
+    const config = parseConfigText(experiment, 'c.yaml');
+
+    expect(config.cadence.headsUp).toBe('PT24H');
+  });
+
+  it('accepts false: no heads-up', () => {
+    const config = parseConfigText(`cadence: { headsUp: false }\n${experiment}`, 'c.yaml');
+
+    expect(config.cadence.headsUp).toBe(false);
+  });
+
+  it('rejects a heads-up shorter than an hour, naming the field', () => {
+    expect(() => parseConfigText(`cadence: { headsUp: PT10M }\n${experiment}`, 'c.yaml')).toThrow(
+      /cadence\.headsUp.*cadence\.headsUp must be at least 3600 s \(got "PT10M"\)/s,
+    );
   });
 });
