@@ -1,5 +1,5 @@
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
-import { EXPERIMENT_TAG_KEY } from '../../lib/faults/policies';
+import { EXPERIMENT_TAG } from '../shared/faults';
 import type { ExperimentPlan } from '../shared/types';
 import { readFailure } from './account-checks';
 import type { TargetInstance } from './experiment-checks';
@@ -92,8 +92,8 @@ export function runCalls(manifest: PreflightManifest, experiments: readonly Expe
     };
     if (fault.kind === 'fis') {
       const experimentArn = arn('fis', `experiment/${SIMULATED_EXPERIMENT_ID}`);
-      const requestTag = { [`aws:RequestTag/${EXPERIMENT_TAG_KEY}`]: plan.name };
-      const resourceTag = { [`aws:ResourceTag/${EXPERIMENT_TAG_KEY}`]: plan.name };
+      const requestTag = { [`aws:RequestTag/${EXPERIMENT_TAG}`]: plan.name };
+      const resourceTag = { [`aws:ResourceTag/${EXPERIMENT_TAG}`]: plan.name };
       add('StartFault', 'fis:StartExperiment', arn('fis', `experiment-template/${fault.templateId}`));
       add('StartFault', 'fis:StartExperiment', experimentArn, requestTag);
       add('StartFault', 'fis:TagResource', experimentArn, requestTag);
