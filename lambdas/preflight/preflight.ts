@@ -1,4 +1,5 @@
 import { CPU_STRESS_DOCUMENT } from '../../lib/config/plan';
+import { asgNamesInPlans } from '../shared/plans';
 import type { ExperimentPlan } from '../shared/types';
 import {
   checkGroup,
@@ -128,12 +129,7 @@ export async function preflight(
     checks.push(await checkProbes(plan, deps));
     facts.push({ plan, instances, ...(fisRoleArn ? { fisRoleArn } : {}) });
   }
-  const asgs = [
-    ...new Set(
-      plans.flatMap((p) => p.steadyState.flatMap((s) => (s.kind === 'asgCapacity' ? [s.groupName] : []))),
-    ),
-  ];
-  checks.push(...(await checkAsgMetrics(asgs, deps)));
+  checks.push(...(await checkAsgMetrics(asgNamesInPlans(plans), deps)));
   checks.push(await checkSubscriptions(manifest, deps));
   checks.push(await checkIam(runCalls(scoped, facts), deps));
   return summarize(deps.runtime.now(), checks, nextRuns);
