@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { haltCommand, resumeCommand, FIS_SAFETY_LEVER_UNSUPPORTED } from './commands/halt';
 import { historyCommand, parseLimit } from './commands/history';
+import { preflightCommand } from './commands/preflight';
 import { parseExperimentList, rehearseCommand } from './commands/rehearse';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
@@ -182,6 +183,45 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
             ...(options.html !== undefined ? { html: options.html } : {}),
             ...(options.from !== undefined ? { from: options.from } : {}),
             ...(options.config !== undefined ? { config: options.config } : {}),
+          },
+          context,
+        ),
+      );
+    },
+  );
+
+  withStackOptions(
+    program
+      .command('preflight')
+      .description(
+        'is the account ready for the next unattended run? read-only checks, one line each with its fix; exit 1 when one fails',
+      )
+      .argument('[experiments...]', 'experiment names (default: every scheduled experiment)')
+      .option('--config <file>', 'config file (default: CHAOS_CADENCE_CONFIG or ./chaos-cadence.config.yaml)')
+      .option('--scenario <file>', "check a rehearsal scenario's simulated account instead of AWS (offline)")
+      .option('--email <dir>', 'also write the heads-up email of each next run to <dir>/heads-up-<group>.txt')
+      .option('--json', 'print the report as JSON', false),
+  ).action(
+    async (
+      experiments: string[],
+      options: {
+        config?: string;
+        scenario?: string;
+        email?: string;
+        json: boolean;
+        stack: string;
+        region?: string;
+      },
+    ) => {
+      setExitCode(
+        await preflightCommand(
+          {
+            ...stackOptions(options),
+            experiments,
+            json: options.json,
+            ...(options.config !== undefined ? { config: options.config } : {}),
+            ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+            ...(options.email !== undefined ? { email: options.email } : {}),
           },
           context,
         ),

@@ -10,6 +10,7 @@ import {
   METRIC_NAMESPACE,
 } from '../../lambdas/shared/render/metrics';
 import type { ExperimentPlan } from '../../lambdas/shared/types';
+import { asgNamesInPlans } from '../../lambdas/shared/plans';
 
 /** The dashboard name of a stack: `ChaosCadence-<stack name>` (the email links to it). */
 export function dashboardNameFor(stackName: string): string {
@@ -43,15 +44,8 @@ const RESILIENCE_PERIOD = Duration.days(30);
 /** Recent-runs table size. */
 const RECENT_RUNS = 20;
 
-/** Every Auto Scaling group named in the plans' asgCapacity probes (steady state and recovery). */
-export function asgNamesInPlans(plans: readonly ExperimentPlan[]): string[] {
-  const names = plans.flatMap((plan) =>
-    [...plan.steadyState, ...plan.recovery.expect].flatMap((probe) =>
-      probe.kind === 'asgCapacity' ? [probe.groupName] : [],
-    ),
-  );
-  return [...new Set(names)];
-}
+/** Every Auto Scaling group named in the plans' asgCapacity probes (one definition, shared with the preflight). */
+export { asgNamesInPlans };
 
 function experimentMetric(
   experiment: string,

@@ -5,7 +5,10 @@ import * as cloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import * as dynamodbSdk from '@aws-sdk/client-dynamodb';
 import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as fisSdk from '@aws-sdk/client-fis';
+import * as iamSdk from '@aws-sdk/client-iam';
 import * as s3Sdk from '@aws-sdk/client-s3';
+import * as schedulerSdk from '@aws-sdk/client-scheduler';
+import * as quotasSdk from '@aws-sdk/client-service-quotas';
 import * as sfnSdk from '@aws-sdk/client-sfn';
 import * as snsSdk from '@aws-sdk/client-sns';
 import * as ssmSdk from '@aws-sdk/client-ssm';
@@ -13,7 +16,9 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients, WorkflowSettings } from '../../lambdas/shared/aws';
 import { SSM_MAX_INSTANCE_IDS } from '../../lambdas/shared/fault-ref';
+import type { PreflightExtraClients, SafetyLeverReader } from '../../lambdas/preflight/report';
 import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scenario';
+import { preflightRoutes, type SimulatedSchedule } from './simulated-preflight';
 
 /** The services the simulated account answers, by IAM action prefix (as `apiFailures[].call` names them). */
 export { SIMULATED_SERVICES };
@@ -22,7 +27,13 @@ export { SIMULATED_SERVICES };
  * (the run lock table, which scenarios do not describe: it starts empty, or held by `other-run-1` when
  * the scenario has `runningExecutions`).
  */
-export type SimulatedSdkService = (typeof SIMULATED_SERVICES)[number] | 'dynamodb';
+export type SimulatedSdkService =
+  | (typeof SIMULATED_SERVICES)[number]
+  | 'dynamodb'
+  // Read by the preflight only (lib/rehearsal/simulated-preflight.ts).
+  | 'scheduler'
+  | 'iam'
+  | 'servicequotas';
 /** A simulated service, by IAM action prefix; `http` marks requests made through `fetch`. */
 export type SimulatedService = SimulatedSdkService | 'http';
 
@@ -67,6 +78,8 @@ export interface SimulatedAccountOptions {
   readonly stateMachine?: { readonly arn: string; readonly name: string; readonly definition: string };
   /** Used for URLs the scenario does not list. @default globalThis.fetch at creation time */
   readonly realFetch?: typeof fetch;
+  /** The deployment's schedules by name (the preflight's GetSchedule). @default none */
+  readonly schedules?: Readonly<Record<string, SimulatedSchedule>>;
 }
 
 /** An object written to the simulated S3. */
@@ -119,6 +132,10 @@ export interface SimulatedCommand {
 export interface SimulatedAccount {
   /** Real SDK client instances whose `send` is answered by the scenario. */
   readonly clients: AwsClients;
+  /** The clients only the preflight uses (Scheduler, IAM, Service Quotas), answered the same way. */
+  readonly preflightClients: PreflightExtraClients;
+  /** FIS's safety lever as the scenario describes it (recorded as `fis:GetSafetyLever`). */
+  readonly safetyLever: SafetyLeverReader;
   /** Answers scenario URLs from their timeline; other URLs get a real request. */
   readonly fetch: typeof fetch;
   /** Every call, in order. */
@@ -188,6 +205,9 @@ const SERVICE_MODULES: Record<SimulatedSdkService, ServiceModule> = {
   s3: { base: s3Sdk.S3ServiceException, exports: s3Sdk },
   sns: { base: snsSdk.SNSServiceException, exports: snsSdk },
   dynamodb: { base: dynamodbSdk.DynamoDBServiceException, exports: dynamodbSdk },
+  scheduler: { base: schedulerSdk.SchedulerServiceException, exports: schedulerSdk },
+  iam: { base: iamSdk.IAMServiceException, exports: iamSdk },
+  servicequotas: { base: quotasSdk.ServiceQuotasServiceException, exports: quotasSdk },
 };
 
 /**
@@ -308,6 +328,11 @@ export function createSimulatedAccount(
     sns: new snsSdk.SNSClient(clientConfig),
     dynamodb: new dynamodbSdk.DynamoDBClient(clientConfig),
   };
+  const preflightClients: PreflightExtraClients = {
+    scheduler: new schedulerSdk.SchedulerClient(clientConfig),
+    iam: new iamSdk.IAMClient(clientConfig),
+    serviceQuotas: new quotasSdk.ServiceQuotasClient(clientConfig),
+  };
 
   const calls: RecordedCall[] = [];
   const s3Objects = new Map<string, StoredObject>();
@@ -322,6 +347,15 @@ export function createSimulatedAccount(
   let idCounter = 0;
 
   const now = (): number => clock.nowMs();
+  const preflight = preflightRoutes({
+    scenario,
+    region,
+    account,
+    partition,
+    now,
+    schedules: options.schedules ?? {},
+    error: (service, name, message) => serviceError(service, name, message),
+  });
   const nextId = (prefix: string, length: number): string => {
     idCounter += 1;
     return `${prefix}${String(idCounter).padStart(length, '0')}`;
@@ -497,6 +531,7 @@ export function createSimulatedAccount(
             id: input.id,
             arn: templateArn(input.id),
             description: template.description ?? 'chaos-cadence rehearsal template',
+            roleArn: `arn:${partition}:iam::${account}:role/ChaosCadence-fis-${input.id}`,
             actions: {
               'cpu-stress': {
                 actionId: 'aws:ssm:send-command',
@@ -590,6 +625,7 @@ export function createSimulatedAccount(
   };
 
   const ssmRoutes: Route[] = [
+    ...preflight.ssm,
     {
       command: ssmSdk.GetParameterCommand,
       name: 'GetParameter',
@@ -629,7 +665,11 @@ export function createSimulatedAccount(
       command: ssmSdk.GetCalendarStateCommand,
       name: 'GetCalendarState',
       handle: (input: ssmSdk.GetCalendarStateCommandInput) => ({
-        State: scenario.changeCalendar,
+        // A state at a later time (the preflight asks about the next run) may differ from now's.
+        State:
+          input.AtTime !== undefined && Date.parse(input.AtTime) > now()
+            ? (scenario.preflight.changeCalendarAtNextRun ?? scenario.changeCalendar)
+            : scenario.changeCalendar,
         AtTime: input.AtTime ?? isoAt(now()),
       }),
     },
@@ -848,6 +888,10 @@ export function createSimulatedAccount(
               HealthCheckType: 'EC2',
               CreatedTime: new Date(runStartMs - 86_400_000),
               Instances: instances,
+              EnabledMetrics:
+                (scenario.preflight.asgMetricsCollection[name] ?? true)
+                  ? ['GroupInServiceInstances', 'GroupDesiredCapacity'].map((Metric) => ({ Metric, Granularity: '1Minute' }))
+                  : [],
             };
           });
         return { AutoScalingGroups: groups };
@@ -1032,6 +1076,7 @@ export function createSimulatedAccount(
   ];
 
   const snsRoutes: Route[] = [
+    ...preflight.sns,
     {
       command: snsSdk.PublishCommand,
       name: 'Publish',
@@ -1204,6 +1249,18 @@ export function createSimulatedAccount(
   wire('s3', clients.s3, s3Routes);
   wire('sns', clients.sns, snsRoutes);
   wire('dynamodb', clients.dynamodb as dynamodbSdk.DynamoDBClient, dynamodbRoutes);
+  wire('scheduler', preflightClients.scheduler, preflight.scheduler);
+  wire('iam', preflightClients.iam, preflight.iam);
+  wire('servicequotas', preflightClients.serviceQuotas, preflight.servicequotas);
+  const safetyLever: SafetyLeverReader = {
+    // client-fis 3.523 has no GetSafetyLever; this stands in for the signed-request client.
+    getSafetyLeverState: () => {
+      const { status, reason } = scenario.preflight.safetyLever;
+      const output = { safetyLever: { id: 'default', arn: `arn:${partition}:fis:${region}:${account}:safety-lever/default`, state: { status, ...(reason !== undefined ? { reason } : {}) } } };
+      calls.push({ at: isoAt(now()), service: 'fis', command: 'GetSafetyLever', input: { id: 'default' }, output });
+      return Promise.resolve({ status, ...(reason !== undefined ? { reason } : {}) });
+    },
+  };
 
   // ---------------------------------------------------------------------------------------------
   // fetch
@@ -1244,6 +1301,8 @@ export function createSimulatedAccount(
 
   return {
     clients,
+    preflightClients,
+    safetyLever,
     fetch: simulatedFetch,
     calls,
     s3Objects,
