@@ -2,7 +2,8 @@
  * The email subject. SNS allows at most 100 printable ASCII characters and no line breaks, so the
  * subject is made ASCII, single-line and cut to fit (the body always carries the full text).
  */
-import type { ExperimentResult, Outcome } from '../types';
+import type { ExperimentResult } from '../types';
+import { OUTCOMES } from '../vocabulary';
 import { outcomeLabel } from './format';
 
 /** SNS's subject limit. */
@@ -10,8 +11,6 @@ export const MAX_SUBJECT_LENGTH = 100;
 
 /** The prefix every subject starts with, so mail rules can sort them. */
 export const SUBJECT_PREFIX = '[chaos-cadence]';
-
-const OUTCOME_ORDER: readonly Outcome[] = ['passed', 'deviated', 'aborted', 'skipped', 'failed'];
 
 /** Makes text safe for an SNS subject: printable ASCII, one line, single spaces. */
 export function toSubjectText(text: string): string {
@@ -58,7 +57,7 @@ export function emailSubject(
     head = `${SUBJECT_PREFIX} ${only.name}: ${outcomeLabel(only.outcome)}${dry}`;
     reason = only.reason;
   } else {
-    const counts = OUTCOME_ORDER.map((o) => [o, results.filter((r) => r.outcome === o).length] as const)
+    const counts = OUTCOMES.map((o) => [o, results.filter((r) => r.outcome === o).length] as const)
       .filter(([, n]) => n > 0)
       .map(([o, n]) => `${n} ${outcomeLabel(o)}`)
       .join(', ');
