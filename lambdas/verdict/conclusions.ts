@@ -98,9 +98,14 @@ function detected(facts: Facts): Finding {
 function capacityText(facts: Facts): string {
   return facts.capacity
     .map((c) => {
-      const grew = c.before !== undefined && c.peak !== undefined && c.peak > c.before;
-      const numbers = `${c.before ?? '?'} before, peak ${c.peak ?? '?'}, ${c.after ?? '?'} after`;
-      return `in-service capacity of ${c.group}: ${numbers} (${grew ? 'autoscaling added capacity' : 'autoscaling did not add capacity'})`;
+      const numbers = `${c.before ?? 'not measured'} before, peak ${c.peak ?? 'not measured'}, ${c.after ?? 'not measured'} after`;
+      const verdict =
+        c.before === undefined || c.peak === undefined
+          ? 'not enough data to say whether autoscaling added capacity'
+          : c.peak > c.before
+            ? 'autoscaling added capacity'
+            : 'autoscaling did not add capacity';
+      return `in-service capacity of ${c.group}: ${numbers} (${verdict})`;
     })
     .join('; ');
 }

@@ -121,7 +121,7 @@ function capacityTraces(
       ),
     ),
   ];
-  return groups.map((group) => {
+  return groups.flatMap((group) => {
     const ids = [...plan.steadyState, ...plan.recovery.expect]
       .filter((p) => p.kind === 'asgCapacity' && p.groupName === group)
       .map((p) => p.id);
@@ -139,12 +139,15 @@ function capacityTraces(
     const b = valueIn(before);
     const a = valueIn(after[after.length - 1]);
     const peak = seen.length > 0 ? Math.max(...seen, ...(b !== undefined ? [b] : [])) : undefined;
-    return {
-      group,
-      ...(b !== undefined ? { before: b } : {}),
-      ...(peak !== undefined ? { peak } : {}),
-      ...(a !== undefined ? { after: a } : {}),
-    };
+    if (b === undefined && peak === undefined && a === undefined) return [];
+    return [
+      {
+        group,
+        ...(b !== undefined ? { before: b } : {}),
+        ...(peak !== undefined ? { peak } : {}),
+        ...(a !== undefined ? { after: a } : {}),
+      },
+    ];
   });
 }
 
@@ -172,9 +175,13 @@ export function gatherFacts(input: FactInput): Facts {
   );
   const alarmsFired = input.transitions.filter((t) => t.to === 'ALARM');
   const firstAfter = input.after[0];
-  const afterImpact: Impact = firstAfter?.probes.some((p) => p.kind === 'http' && !p.ok)
+  // recovery.expect probes say whether the system recovered as hoped (e.g. capacity grew), not impact.
+  const recoveryIds = new Set(input.plan.recovery.expect.map((p) => p.id));
+  const impactFailures = (check: SteadyStateCheck | undefined) =>
+    (check?.probes ?? []).filter((p) => !p.ok && !recoveryIds.has(p.id));
+  const afterImpact: Impact = impactFailures(firstAfter).some((p) => p.kind === 'http')
     ? 'outage'
-    : input.after.some((c) => !c.steady)
+    : input.after.some((c) => impactFailures(c).length > 0)
       ? 'degraded'
       : 'none';
   const impact = input.injected
@@ -184,7 +191,7 @@ export function gatherFacts(input: FactInput): Facts {
     .filter((p) => p.kind !== 'alarm')
     .flatMap((p) => (p.firstFailureAt !== undefined ? [p.firstFailureAt] : []))
     .sort();
-  const firstFailingAfter = input.after.find((c) => !c.steady)?.checkedAt;
+  const firstFailingAfter = input.after.find((c) => impactFailures(c).length > 0)?.checkedAt;
   const impactStartedAt = impactProbeStarts[0] ?? (afterImpact !== 'none' ? firstFailingAfter : undefined);
   const detections = [
     ...alarmsFired

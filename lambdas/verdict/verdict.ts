@@ -239,7 +239,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     // Not a stop condition firing: the workflow could not watch the fault (e.g. a missing alarm).
     return {
       outcome: 'failed',
-      reason: `the fault could not be watched, so it was stopped: ${poll.detail}`,
+      reason: `the fault could not be watched, so stopping it was requested: ${poll.detail}; ${stopStateText(input.stop)}`,
       advice:
         'Check that every stop-condition alarm exists in this account and region under the configured name.',
     };
@@ -275,15 +275,33 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
   }
   const unverified =
     facts.effect && facts.effect.status !== 'seen' ? ` (effect not verified: ${facts.effect.detail})` : '';
-  if (impactRank(facts.impact) > impactRank(input.plan.expectedImpact)) {
-    const evidence =
-      facts.failedDuring.length > 0
-        ? facts.failedDuring.map(duringEvidence).join('; ')
-        : failingProbes(after?.checks[0]) ||
-          `alarm ${facts.alarmsFired.map((t) => t.alarmName).join(', ')} reached ALARM`;
+  const expected = impactRank(input.plan.expectedImpact);
+  const duringWorst = impactRank(facts.duringImpact) > impactRank('none') || facts.alarmsFired.length > 0;
+  const exceededDuring =
+    duringWorst && Math.max(impactRank(facts.duringImpact), facts.alarmsFired.length > 0 ? 1 : 0) > expected;
+  if (exceededDuring) {
+    const evidence = [
+      ...facts.failedDuring.map(duringEvidence),
+      ...(facts.alarmsFired.length > 0
+        ? [`alarm ${[...new Set(facts.alarmsFired.map((t) => t.alarmName))].join(', ')} reached ALARM`]
+        : []),
+    ].join('; ');
     return {
       outcome: 'deviated',
-      reason: `${facts.duringImpact !== 'none' || facts.alarmsFired.length > 0 ? 'the hypothesis did not hold while the fault ran' : 'the hypothesis did not hold after the fault'}: impact "${facts.impact}" exceeded the expected "${input.plan.expectedImpact}" (${evidence})${after?.steady ? '; the system recovered afterwards' : ''}`,
+      reason: `the hypothesis did not hold while the fault ran: impact "${facts.impact}" exceeded the expected "${input.plan.expectedImpact}" (${evidence})${after?.steady ? '; the system recovered afterwards' : ''}`,
+    };
+  }
+  if (after && !after.steady) {
+    const last = after.checks[after.checks.length - 1];
+    return {
+      outcome: 'deviated',
+      reason: `steady state did not return within ${input.plan.recovery.windowSeconds} s: ${failingProbes(last) || 'no check after the fault'}`,
+    };
+  }
+  if (impactRank(facts.impact) > expected) {
+    return {
+      outcome: 'deviated',
+      reason: `the hypothesis did not hold after the fault: impact "${facts.impact}" exceeded the expected "${input.plan.expectedImpact}" (${failingProbes(after?.checks[0])}); steady again within the recovery window`,
     };
   }
   if (after?.steady) {
