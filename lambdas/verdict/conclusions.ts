@@ -153,7 +153,7 @@ function automate(
       : 'the steady state failed after the fault';
     list.push(
       alarms.length > 0
-        ? `alarm ${alarms.join(', ')} did not fire although ${what}: lower its threshold or add a detection alarm on that signal`
+        ? `${alarms.length === 1 ? 'alarm' : 'alarms'} ${alarms.join(', ')} did not fire although ${what}: lower ${alarms.length === 1 ? 'its' : 'a'} threshold or add a detection alarm on that signal`
         : `no alarm watched it although ${what}: add a detection alarm on that signal`,
     );
   }

@@ -44,6 +44,7 @@ export interface CardDuringProbe {
 
 /** One steady-state check, ready to show. */
 export interface CardCheck {
+  readonly phase: SteadyStateCheck['phase'];
   readonly title: string;
   readonly steady: boolean;
   readonly probes: readonly CardProbe[];
@@ -141,6 +142,7 @@ function probeLine(probe: ProbeResult): CardProbe {
 
 function check(title: string, c: SteadyStateCheck): CardCheck {
   return {
+    phase: c.phase,
     title: `${title}, ${formatTime(c.checkedAt)}: ${c.steady ? 'steady' : 'NOT steady'}`,
     steady: c.steady,
     probes: c.probes.map(probeLine),

@@ -121,19 +121,24 @@ function impactsHtml(result: ExperimentResult, injected: boolean): string {
   return `<ul class="impacts" aria-label="impact scale">${items.join('')}</ul>`;
 }
 
-function checksHtml(card: Card): string {
-  if (card.checks.length === 0) return '<p class="note">No steady-state check was recorded.</p>';
-  return card.checks
-    .map(
-      (c) =>
-        `<table class="probes"><caption>${escapeHtml(c.title)}</caption><thead><tr><th>result</th><th>probe</th><th>expected</th><th>observed</th></tr></thead><tbody>${c.probes
-          .map(
-            (p) =>
-              `<tr><td class="${p.ok ? 'ok' : 'bad'}">${p.ok ? 'ok' : 'NOT OK'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.expected)}</td><td>${escapeHtml(p.observed)}</td></tr>`,
-          )
-          .join('')}</tbody></table>`,
-    )
-    .join('');
+/** The checks in the order they happened: before, during (`during`, already rendered), after. */
+function checksHtml(card: Card, during: string): string {
+  if (card.checks.length === 0) return during || '<p class="note">No steady-state check was recorded.</p>';
+  const hasBefore = card.checks.some((c) => c.phase === 'before');
+  return (
+    (hasBefore ? '' : during) +
+    card.checks
+      .map(
+        (c) =>
+          `<table class="probes"><caption>${escapeHtml(c.title)}</caption><thead><tr><th>result</th><th>probe</th><th>expected</th><th>observed</th></tr></thead><tbody>${c.probes
+            .map(
+              (p) =>
+                `<tr><td class="${p.ok ? 'ok' : 'bad'}">${p.ok ? 'ok' : 'NOT OK'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.expected)}</td><td>${escapeHtml(p.observed)}</td></tr>`,
+            )
+            .join('')}</tbody></table>${c.phase === 'before' ? during : ''}`,
+      )
+      .join('')
+  );
 }
 
 function duringHtml(card: Card): string {
@@ -230,7 +235,7 @@ function cardHtml(result: ExperimentResult, options: ReportOptions, index: numbe
         ...asExpected,
         ...card.effect,
         ...card.fault,
-      ])}${checksHtml(card)}${duringHtml(card)}`,
+      ])}${checksHtml(card, duringHtml(card))}`,
     ),
   );
   const digDeeper =

@@ -74,12 +74,15 @@ function cardText(card: Card): string[] {
   }
   out.push(...fields(card.effect));
   out.push(...fields(card.fault));
-  if (card.during) {
+  const during = (): void => {
+    if (!card.during) return;
     out.push('', wrap(card.during.title, WIDTH, '  '));
     for (const p of card.during.probes) {
       out.push(wrap(`${p.id}: ${p.summary}`, WIDTH, '         ', `  [${p.ok ? 'ok' : 'NOT OK'}] `));
     }
-  }
+  };
+  // Before, during, after: in the order they happened.
+  if (!card.checks.some((c) => c.phase === 'before')) during();
   for (const c of card.checks) {
     out.push('', wrap(c.title, WIDTH, '  '));
     for (const p of c.probes) {
@@ -92,6 +95,7 @@ function cardText(card: Card): string[] {
         ),
       );
     }
+    if (c.phase === 'before') during();
   }
   out.push(...heading('Conclusions'));
   out.push(...fields(card.conclusions));
