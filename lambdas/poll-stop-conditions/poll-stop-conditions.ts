@@ -198,7 +198,21 @@ export async function verifyEffect(
 ): Promise<EffectResult> {
   const { plan, previous } = input;
   const now = runtime.now().toISOString();
-  if (previous?.status === 'seen') return previous;
+  if (previous?.status === 'seen') {
+    // Seen: no more CloudWatch reads; keep the command status current.
+    return {
+      ...previous,
+      ...(observed.command !== undefined ? { command: observed.command } : {}),
+      ...(previous.targets
+        ? {
+            targets: previous.targets.map((t) => {
+              const status = observed.perTarget?.[t.id];
+              return status !== undefined ? { ...t, command: status } : t;
+            }),
+          }
+        : {}),
+    };
+  }
   const effect = plan.effect;
   if (!effect) {
     return unverifiedEffect(

@@ -31,10 +31,6 @@ export interface FaultWindow {
   readonly ended: boolean;
 }
 
-function windowSeconds(window: FaultWindow): number {
-  return Math.max(0, Math.round((Date.parse(window.end) - Date.parse(window.start)) / 1000));
-}
-
 /** The describing text of a CPU threshold. */
 export function cpuThreshold(spec: Extract<EffectSpec, { kind: 'cpu' }>): string {
   return `CPUUtilization >= ${spec.minCpuPercent} %${spec.derived ? ' (default: 3/4 of loadPercent)' : ''}`;
@@ -100,13 +96,17 @@ function periodWord(seconds: number): string {
       : `${seconds} s`;
 }
 
-/** Why no datapoint could count: the fault was shorter than a period, or the data is not published yet. */
+/** Why no datapoint could count: no whole period fits in the fault, or the data is not published yet. */
 function noDataDetail(periodSeconds: number, window: FaultWindow, what: string): string {
-  const length = windowSeconds(window);
-  if (window.ended && length < periodSeconds) {
-    return `${what} is published every ${periodWord(periodSeconds)} and the fault lasted ${length} s, so no datapoint covers only the fault: the effect cannot be verified${periodSeconds === BASIC_PERIOD_SECONDS ? '; enable detailed monitoring on the targets or run the fault longer than 10 minutes' : ''}`;
+  const start = Date.parse(window.start);
+  const end = Date.parse(window.end);
+  const periodMs = periodSeconds * 1000;
+  const firstWhole = Math.ceil(start / periodMs) * periodMs;
+  const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+  if (window.ended && firstWhole + periodMs > end) {
+    return `${what} is published every ${periodWord(periodSeconds)} and no whole period lies within the fault (${clock(start)} to ${clock(end)} UTC), so the effect cannot be verified${periodSeconds === BASIC_PERIOD_SECONDS ? '; enable detailed monitoring on the targets or run the fault longer than 10 minutes' : ''}`;
   }
-  return `no ${what} datapoint of the fault's ${periodWord(periodSeconds)} periods was published yet at ${window.end} (CloudWatch publishes EC2 metrics a few minutes late)`;
+  return `no ${what} datapoint of the fault's ${periodWord(periodSeconds)} periods was published yet at ${clock(end)} UTC (CloudWatch publishes EC2 metrics a few minutes late)`;
 }
 
 /**

@@ -62,7 +62,10 @@ export function probeImpact(kind: DuringProbe['kind']): Impact {
 
 /** A failing observation in a few words: `HTTP 503` rather than `HTTP 503 in 12 ms`. */
 export function shortObservation(observed: string): string {
-  return observed.replace(/ in \d+ ms$/, '').replace(/ since \S+$/, '');
+  return observed
+    .replace(/ in \d+ ms$/, '')
+    .replace(/ since \S+$/, '')
+    .replace(/ \(worst of \d+ datapoints\)$/, '');
 }
 
 /** What the probe checks, for people: `GET https://shop.example.com/health`, `alarm sock-shop-5xx`. */

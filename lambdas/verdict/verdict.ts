@@ -166,7 +166,7 @@ function describeStop(input: VerdictInput, timeToStop: number | undefined): stri
     case 'stop-condition':
       return `stop condition fired: ${poll.detail}${after}; ${stop}`;
     case 'probe':
-      return `probe stop condition: ${poll.detail}${after}; ${stop}`;
+      return `probe stop condition: ${poll.detail}${timeToStop !== undefined ? `; stop requested ${timeToStop} s after the probe began failing` : ''}; ${stop}`;
     case 'kill-switch':
       return `kill switch: ${poll.detail}; ${stop}`;
     case 'time-over':
