@@ -29,7 +29,6 @@ describe('experimentMetricData', () => {
       ['Inconclusive', 1],
       ['Skipped', 0],
       ['Failed', 0],
-      ['RecoverySeconds', 5],
     ]);
   });
 
