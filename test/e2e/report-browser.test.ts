@@ -141,7 +141,14 @@ describe('the during-fault probes on the timeline, in headless Chromium', () => 
 
     const badge = page.locator('article.card .badge').first();
     expect(await badge.textContent()).toBe('INCONCLUSIVE');
-    expect(await badge.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(11, 87, 208)');
+    expect(
+      await badge.evaluate(
+        (el) =>
+          (
+            globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+          ).getComputedStyle(el).backgroundColor,
+      ),
+    ).toBe('rgb(11, 87, 208)');
     expect(await page.locator('p.reason').first().textContent()).toContain('nothing was proven');
     await page.close();
   });
