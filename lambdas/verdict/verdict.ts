@@ -307,7 +307,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
   if (after?.steady) {
     return {
       outcome: 'passed',
-      reason: `hypothesis held: impact "${facts.impact}" within the expected "${input.plan.expectedImpact}", steady again after ${after.checks.length} check(s)${unverified}`,
+      reason: `hypothesis held: impact ${facts.impact}, steady again after ${after.checks.length} check(s)${unverified}`,
     };
   }
   const last = after?.checks[after.checks.length - 1];
