@@ -22,7 +22,7 @@ const specs: readonly ProbeSpec[] = observedPlan.steadyState.map((p) =>
 function result(id: string, ok: boolean, s: number, observed: string, value?: number): DuringCheck {
   const probe: ProbeResult = {
     id,
-    kind: (specs.find((p) => p.id === id)?.kind ?? 'http') as ProbeResult['kind'],
+    kind: specs.find((p) => p.id === id)?.kind ?? 'http',
     ok,
     expected: 'x',
     observed,
@@ -191,7 +191,7 @@ describe('the state payload with probes during a 12-hour fault', () => {
       waitSeconds: 5,
       alarmStates: { 'sock-shop-5xx': 'OK' },
       transitions: [],
-      during: during as DuringSummary,
+      during: during,
       effect,
     };
   }
