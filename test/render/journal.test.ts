@@ -2,7 +2,11 @@ import { buildJournal, journalKey, reportKey } from '../../lambdas/shared/render
 import { publishInput, resultsByOutcome as fixtures, run } from '../fixtures/results';
 import { deviatedDuringResult, inconclusiveResult } from '../fixtures/observed-results';
 
-const resultsByOutcome = { ...fixtures, 'deviated-during': deviatedDuringResult, inconclusive: inconclusiveResult };
+const resultsByOutcome = {
+  ...fixtures,
+  'deviated-during': deviatedDuringResult,
+  inconclusive: inconclusiveResult,
+};
 import { journalValidator } from './journal-schema';
 
 describe('journalKey', () => {
