@@ -288,7 +288,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     ].join('; ');
     return {
       outcome: 'deviated',
-      reason: `the hypothesis did not hold while the fault ran: impact "${facts.impact}" exceeded the expected "${input.plan.expectedImpact}" (${evidence})${after?.steady ? '; the system recovered afterwards' : ''}`,
+      reason: `the hypothesis did not hold while the fault ran: impact "${facts.impact}" exceeded the expected "${input.plan.expectedImpact}" (${evidence})${after?.steady ? '; the system recovered afterwards' : after ? `; not steady again within ${input.plan.recovery.windowSeconds} s` : ''}`,
     };
   }
   if (after && !after.steady) {
