@@ -1,5 +1,13 @@
 import type { Runtime } from '../shared/aws';
-import type { ExperimentPlan, PollResult, SteadyStateCheck, StopResult } from '../shared/types';
+import { reverifyEffect } from '../shared/effect';
+import type {
+  EffectResult,
+  ExperimentPlan,
+  FaultRef,
+  PollResult,
+  SteadyStateCheck,
+  StopResult,
+} from '../shared/types';
 import { runProbes } from './probes';
 
 /** How many after-fault checks a result keeps (the first and the most recent ones). */
@@ -18,6 +26,8 @@ export interface RecoveryProgress {
   readonly faultEndedAt: string;
   /** When the recovery window closes. */
   readonly deadline: string;
+  /** Effect verification re-read over the whole fault (late datapoints), when the poll had not seen it. */
+  readonly effect?: EffectResult;
 }
 
 /** CheckSteadyStateBefore's input. */
@@ -33,6 +43,8 @@ export interface AfterInput {
   readonly progress: RecoveryProgress | null;
   readonly poll: PollResult | null;
   readonly stop: StopResult | null;
+  /** The fault (its start bounds the effect window). Absent in older executions. */
+  readonly fault?: FaultRef | null;
 }
 
 /** What the CheckSteadyState function receives: one of the two phases. */
@@ -82,7 +94,9 @@ export async function checkSteadyStateAfter(input: AfterInput, runtime: Runtime)
     all.length > MAX_KEPT_CHECKS ? [all[0] as SteadyStateCheck, ...all.slice(-(MAX_KEPT_CHECKS - 1))] : all;
   const waitSeconds = plan.recovery.intervalSeconds;
   const again = !check.steady && now.getTime() + waitSeconds * 1000 <= deadline.getTime();
+  const effect = await effectAfter(input, ended, runtime);
   return {
+    ...(effect ? { effect } : {}),
     checks,
     steady: check.steady,
     again,
@@ -90,6 +104,27 @@ export async function checkSteadyStateAfter(input: AfterInput, runtime: Runtime)
     faultEndedAt: ended,
     deadline: deadline.toISOString(),
   };
+}
+
+/** The effect over the whole fault: re-read until seen (never fails the check: the poll's answer stands). */
+async function effectAfter(
+  input: AfterInput,
+  ended: string,
+  runtime: Runtime,
+): Promise<EffectResult | undefined> {
+  const previous = input.progress?.effect ?? input.poll?.effect;
+  if (!input.fault) return previous;
+  try {
+    return await reverifyEffect(
+      input.plan.effect,
+      previous,
+      { start: input.fault.startedAt, end: ended, ended: true },
+      runtime.clients.cloudWatch,
+      runtime.now().toISOString(),
+    );
+  } catch {
+    return previous;
+  }
 }
 
 /** The CheckSteadyState core: dispatches on the phase. */

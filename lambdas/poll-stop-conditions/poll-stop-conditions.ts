@@ -1,18 +1,31 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { GetExperimentCommand } from '@aws-sdk/client-fis';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { GetExperimentCommand, ListExperimentResolvedTargetsCommand } from '@aws-sdk/client-fis';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { Runtime } from '../shared/aws';
-import { awsCall, awsErrorName } from '../shared/errors';
-import type {
-  AlarmTransition,
-  ExperimentPlan,
-  FaultRef,
-  FaultState,
-  PollResult,
-  RunContext,
-  StopReason,
+import { awsCall, awsErrorName, ThrottledError, TransientError } from '../shared/errors';
+import {
+  BASIC_PERIOD_SECONDS,
+  DETAILED_PERIOD_SECONDS,
+  evaluateCpuEffect,
+  evaluateMetricEffect,
+  unverifiedEffect,
+  type FaultWindow,
+} from '../shared/effect';
+import {
+  MAX_EFFECT_TARGETS,
+  type AlarmTransition,
+  type EffectResult,
+  type ExperimentPlan,
+  type FaultRef,
+  type FaultState,
+  type PollResult,
+  type RunContext,
+  type StopReason,
+  type TargetEffect,
 } from '../shared/types';
-import { commandInvocationStatuses, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
+import { checkDuring, duringProbes, foldDuring, probeStop, type ProbeStop } from './during';
+import { commandInvocations, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
 
 export { TERMINAL_FAULT_STATES } from '../shared/faults';
 import { sleep } from './sleep';
@@ -33,6 +46,10 @@ export interface PollInput {
 export interface ObservedFault {
   readonly state: FaultState;
   readonly reason?: string;
+  /** SSM: the invocation status per instance. */
+  readonly perTarget?: Readonly<Record<string, string>>;
+  /** How the command ran, in one line: `FIS action cpu-stress completed`, `SSM 3 of 3 InProgress`. */
+  readonly command?: string;
 }
 
 /** SSM invocation statuses folded into one fault state. */
@@ -62,15 +79,150 @@ export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<O
       runtime.clients.fis.send(new GetExperimentCommand({ id: fault.id })),
     );
     const state = answer.experiment?.state;
-    return { state: toFaultState(state?.status), ...(state?.reason ? { reason: state.reason } : {}) };
+    const actions = Object.entries(answer.experiment?.actions ?? {})
+      .map(([name, action]) => `${name} ${action.state?.status ?? 'unknown'}`)
+      .join(', ');
+    return {
+      state: toFaultState(state?.status),
+      ...(state?.reason ? { reason: state.reason } : {}),
+      ...(actions ? { command: `FIS action ${actions}` } : {}),
+    };
   }
   const ids = faultIds(fault);
-  const statuses = await commandInvocationStatuses(ids, runtime);
+  const invocations = await commandInvocations(ids, runtime);
+  const statuses = invocations.map((invocation) => invocation.status);
+  const perTarget: Record<string, string> = {};
+  for (const invocation of invocations) {
+    if (invocation.instanceId) perTarget[invocation.instanceId] = invocation.status;
+  }
   const state = ssmFaultState(statuses);
+  const counts = [...new Set(statuses)].map(
+    (s) => `${statuses.filter((x) => x === s).length} of ${statuses.length} ${s}`,
+  );
   return {
     state,
     reason: `${statuses.length} invocation(s)${ids.length > 1 ? ` of ${ids.length} commands` : ''}: ${[...new Set(statuses)].join(', ') || 'none yet'}`,
+    perTarget,
+    command: `SSM invocations: ${counts.join(', ') || 'none yet'}`,
   };
+}
+
+/** The instance ids a FIS experiment resolved its targets to (empty until FIS has resolved them). */
+async function fisResolvedInstances(experimentId: string, runtime: Runtime): Promise<string[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await awsCall('fis:ListExperimentResolvedTargets', () =>
+      runtime.clients.fis.send(
+        new ListExperimentResolvedTargetsCommand({
+          experimentId,
+          ...(nextToken !== undefined ? { nextToken } : {}),
+        }),
+      ),
+    );
+    for (const target of answer.resolvedTargets ?? []) {
+      if (target.resourceType !== 'aws:ec2:instance') continue;
+      for (const value of Object.values(target.targetInformation ?? {})) {
+        const id = /(?:^|instance\/)(i-[0-9a-zA-Z]+)$/.exec(value)?.[1];
+        if (id) ids.push(id);
+      }
+    }
+    nextToken = answer.nextToken;
+  } while (nextToken !== undefined);
+  return [...new Set(ids)].sort();
+}
+
+/** The period each instance publishes CPUUtilization at: 60 s with detailed monitoring, else 300 s. */
+async function publishPeriods(ids: readonly string[], runtime: Runtime): Promise<Map<string, number>> {
+  const periods = new Map<string, number>();
+  let nextToken: string | undefined;
+  do {
+    const answer = await awsCall('ec2:DescribeInstances', () =>
+      runtime.clients.ec2.send(
+        new DescribeInstancesCommand({
+          InstanceIds: [...ids],
+          ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
+        }),
+      ),
+    );
+    for (const instance of (answer.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      if (!instance.InstanceId) continue;
+      const detailed = instance.Monitoring?.State === 'enabled' || instance.Monitoring?.State === 'pending';
+      periods.set(instance.InstanceId, detailed ? DETAILED_PERIOD_SECONDS : BASIC_PERIOD_SECONDS);
+    }
+    nextToken = answer.NextToken;
+  } while (nextToken !== undefined);
+  return periods;
+}
+
+/** The CPU targets to evaluate: known from the previous poll, else resolved now (SSM ids, FIS targets). */
+async function effectTargets(
+  fault: FaultRef,
+  previous: EffectResult | undefined,
+  runtime: Runtime,
+): Promise<{ targets: TargetEffect[]; leftOut: number }> {
+  if (previous?.targets && previous.targets.length > 0) {
+    return { targets: [...previous.targets], leftOut: previous.targetsLeftOut ?? 0 };
+  }
+  const all =
+    fault.kind === 'ssm' ? [...(fault.targets ?? [])] : await fisResolvedInstances(fault.id, runtime);
+  if (all.length === 0) return { targets: [], leftOut: 0 };
+  const ids = all.slice(0, MAX_EFFECT_TARGETS);
+  const periods = await publishPeriods(ids, runtime);
+  return {
+    targets: ids.map((id) => ({ id, periodSeconds: periods.get(id) ?? BASIC_PERIOD_SECONDS, datapoints: 0 })),
+    leftOut: all.length - ids.length,
+  };
+}
+
+/**
+ * Effect verification during the fault (until seen): the plan's CPU threshold on every target, or
+ * an imported template's effect metric. Nothing to verify against: `unverified`.
+ */
+export async function verifyEffect(
+  input: Pick<PollInput, 'plan' | 'fault'> & { readonly previous: EffectResult | undefined },
+  window: FaultWindow,
+  observed: Pick<ObservedFault, 'perTarget' | 'command'>,
+  runtime: Runtime,
+): Promise<EffectResult> {
+  const { plan, previous } = input;
+  const now = runtime.now().toISOString();
+  if (previous?.status === 'seen') {
+    // Seen: no more CloudWatch reads; keep the command status current.
+    return {
+      ...previous,
+      ...(observed.command !== undefined ? { command: observed.command } : {}),
+      ...(previous.targets
+        ? {
+            targets: previous.targets.map((t) => {
+              const status = observed.perTarget?.[t.id];
+              return status !== undefined ? { ...t, command: status } : t;
+            }),
+          }
+        : {}),
+    };
+  }
+  const effect = plan.effect;
+  if (!effect) {
+    return unverifiedEffect(
+      'no effect check is configured for this fault (set effect: { metric, min | max } on the experiment to verify an imported template)',
+      now,
+    );
+  }
+  if (effect.kind === 'metric') return evaluateMetricEffect(effect, window, runtime.clients.cloudWatch, now);
+  const { targets, leftOut } = await effectTargets(input.fault, previous, runtime);
+  const withCommand = targets.map((t) => {
+    const status = observed.perTarget?.[t.id];
+    return status !== undefined ? { ...t, command: status } : t;
+  });
+  return evaluateCpuEffect(
+    effect,
+    withCommand,
+    window,
+    runtime.clients.cloudWatch,
+    { ...(observed.command !== undefined ? { command: observed.command } : {}), targetsLeftOut: leftOut },
+    now,
+  );
 }
 
 /** The kill switch's value: `on` also when missing or unreadable as off/on (fail safe). */
@@ -122,12 +274,46 @@ interface Decision {
   readonly detail: string;
 }
 
+/**
+ * {@link verifyEffect} that never fails the poll (watching the fault comes first): a throttled read
+ * keeps what was known; any other error is recorded as "could not be read".
+ */
+async function verifyEffectSafely(
+  input: Parameters<typeof verifyEffect>[0],
+  window: FaultWindow,
+  observed: Pick<ObservedFault, 'perTarget' | 'command'>,
+  runtime: Runtime,
+): Promise<EffectResult> {
+  try {
+    return await verifyEffect(input, window, observed, runtime);
+  } catch (error) {
+    const now = runtime.now().toISOString();
+    if (input.previous && (error instanceof ThrottledError || error instanceof TransientError))
+      return input.previous;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      ...(input.previous ?? {}),
+      status: 'no-data',
+      detail: `the effect could not be read (${message.slice(0, 200)})`,
+      checkedAt: now,
+    };
+  }
+}
+
+/** The poll's detail for a probe stop condition: the probe, for how long, and what it saw. */
+export function describeProbeStop(stop: ProbeStop): string {
+  const { probe } = stop;
+  const saw = probe.worst?.observed ?? 'failures';
+  return `probe ${probe.id} failed continuously for ${stop.failingSeconds} s (stopAfter ${stop.stopAfterSeconds} s): saw ${saw}`;
+}
+
 function decide(
   fault: ObservedFault,
   alarms: AlarmObservation,
   killSwitch: { on: boolean; detail: string },
   elapsedSeconds: number,
   plan: ExperimentPlan,
+  probeStopped: ProbeStop | undefined,
 ): Decision {
   const inAlarm = Object.entries(alarms.states)
     .filter(([, s]) => s === 'ALARM')
@@ -146,6 +332,7 @@ function decide(
   if (inAlarm.length > 0) {
     return { action: 'stop', reason: 'stop-condition', detail: `alarm ${inAlarm.join(', ')} is in ALARM` };
   }
+  if (probeStopped) return { action: 'stop', reason: 'probe', detail: describeProbeStop(probeStopped) };
   if (missing.length > 0) {
     return {
       action: 'stop',
@@ -173,10 +360,12 @@ export async function pollOnce(
   previous: PollResult | null,
   runtime: Runtime,
 ): Promise<PollResult> {
-  const [fault, alarms, killSwitch] = await Promise.all([
+  const probing = input.fault.state !== 'dry-run' && duringProbes(input.plan.steadyState).length > 0;
+  const [fault, alarms, killSwitch, checks] = await Promise.all([
     observeFault(input.fault, runtime),
     observeAlarms(input.plan, runtime),
     killSwitchOn(runtime),
+    probing ? checkDuring(input.plan.steadyState, runtime) : Promise.resolve([]),
   ]);
   const now = runtime.now();
   const polledAt = now.toISOString();
@@ -203,7 +392,18 @@ export async function pollOnce(
       .map((t) => Math.min(now.getTime(), Math.max(t, startedMs)));
     if (times.length > 0) firstAlarmAt = new Date(Math.min(...times)).toISOString();
   }
-  const decision = decide(fault, alarms, killSwitch, elapsedSeconds, input.plan);
+  const during = probing ? foldDuring(previous?.during, checks, input.plan.steadyState, polledAt) : undefined;
+  const stopped = during ? probeStop(during, input.plan.steadyState, polledAt) : undefined;
+  const decision = decide(fault, alarms, killSwitch, elapsedSeconds, input.plan, stopped);
+  const effect =
+    input.fault.state === 'dry-run'
+      ? unverifiedEffect('dry run: nothing was injected', polledAt)
+      : await verifyEffectSafely(
+          { plan: input.plan, fault: input.fault, previous: previous?.effect },
+          { start: input.fault.startedAt, end: polledAt, ended: TERMINAL_FAULT_STATES.includes(fault.state) },
+          fault,
+          runtime,
+        );
   return {
     ...decision,
     faultState: fault.state,
@@ -213,6 +413,11 @@ export async function pollOnce(
     alarmStates: alarms.states,
     transitions,
     ...(firstAlarmAt !== undefined ? { firstAlarmAt } : {}),
+    ...(during ? { during } : {}),
+    effect,
+    ...(decision.reason === 'probe' && stopped?.probe.failingSince !== undefined
+      ? { probeFailingSince: stopped.probe.failingSince }
+      : {}),
   };
 }
 

@@ -33,12 +33,18 @@ export function runCommentPrefix(runId: string): string {
 
 export { faultIds, faultLabel, instanceIdChunks, SSM_MAX_INSTANCE_IDS } from './fault-ref';
 
-/** The invocation status of every target of every command (ListCommandInvocations, all pages, per command). */
-export async function commandInvocationStatuses(
+/** One target's invocation of an SSM command. */
+export interface CommandInvocation {
+  readonly status: string;
+  readonly instanceId?: string;
+}
+
+/** The invocation of every target of every command (ListCommandInvocations, all pages, per command). */
+export async function commandInvocations(
   commandIds: readonly string[],
   runtime: Runtime,
-): Promise<string[]> {
-  const statuses: string[] = [];
+): Promise<CommandInvocation[]> {
+  const invocations: CommandInvocation[] = [];
   for (const commandId of commandIds) {
     let nextToken: string | undefined;
     do {
@@ -50,11 +56,16 @@ export async function commandInvocationStatuses(
           }),
         ),
       );
-      for (const invocation of answer.CommandInvocations ?? []) statuses.push(invocation.Status ?? 'Pending');
+      for (const invocation of answer.CommandInvocations ?? []) {
+        invocations.push({
+          status: invocation.Status ?? 'Pending',
+          ...(invocation.InstanceId ? { instanceId: invocation.InstanceId } : {}),
+        });
+      }
       nextToken = answer.NextToken;
     } while (nextToken);
   }
-  return statuses;
+  return invocations;
 }
 
 /** SSM errors meaning the command has nothing left to cancel. */

@@ -4,11 +4,9 @@
  * Plain JSON only (Step Functions passes them between states; keep them small).
  */
 
-/** The five outcomes of an experiment (see DESIGN.md, "Outcomes"). */
-export type Outcome = 'passed' | 'deviated' | 'aborted' | 'skipped' | 'failed';
+import type { EffectStatus, FindingAnswer, Impact, Outcome } from './vocabulary';
 
-/** Impact on the system: expected in config, observed by the verdict. */
-export type Impact = 'none' | 'degraded' | 'outage';
+export type { EffectStatus, FindingAnswer, Impact, Outcome } from './vocabulary';
 
 /** How a run was started. */
 export type Trigger = 'schedule' | 'manual';
@@ -17,38 +15,67 @@ export type Trigger = 'schedule' | 'manual';
 // The plan: what the config says, resolved for the runtime (durations in seconds, ids resolved).
 // ---------------------------------------------------------------------------------------------
 
+/** What every probe may add: whether it runs during the fault, and whether it may stop it. */
+export interface ProbeOptions {
+  /** `false`: not checked while the fault runs (only before and after). Absent: checked every poll. */
+  readonly during?: boolean;
+  /** A probe stop condition: failing continuously this long during the fault stops it (`aborted`). */
+  readonly stopAfterSeconds?: number;
+}
+
 /** A steady-state probe, normalized. `id` is stable and readable, e.g. `alarm:sock-shop-5xx`. */
-export type ProbeSpec =
-  | {
-      readonly kind: 'alarm';
-      readonly id: string;
-      readonly alarmName: string;
-      readonly allowInsufficientData: boolean;
-    }
-  | {
-      readonly kind: 'http';
-      readonly id: string;
-      readonly url: string;
-      readonly method: 'GET' | 'HEAD';
-      readonly expectedStatus: number;
-      readonly timeoutSeconds: number;
-      readonly bodyMatch?: string;
-    }
-  | {
-      readonly kind: 'asgCapacity';
-      readonly id: string;
-      readonly groupName: string;
-      readonly minInService: number;
-    }
+export type ProbeSpec = ProbeOptions &
+  (
+    | {
+        readonly kind: 'alarm';
+        readonly id: string;
+        readonly alarmName: string;
+        readonly allowInsufficientData: boolean;
+      }
+    | {
+        readonly kind: 'http';
+        readonly id: string;
+        readonly url: string;
+        readonly method: 'GET' | 'HEAD';
+        readonly expectedStatus: number;
+        readonly timeoutSeconds: number;
+        readonly bodyMatch?: string;
+      }
+    | {
+        readonly kind: 'asgCapacity';
+        readonly id: string;
+        readonly groupName: string;
+        readonly minInService: number;
+      }
+    | {
+        readonly kind: 'metric';
+        readonly id: string;
+        readonly namespace: string;
+        readonly metricName: string;
+        readonly dimensions: Readonly<Record<string, string>>;
+        readonly statistic: string;
+        readonly periodSeconds: number;
+        readonly windowSeconds: number;
+        readonly min?: number;
+        readonly max?: number;
+      }
+  );
+
+/**
+ * How the run verifies that the fault acted (DESIGN.md, "Observing the fault"):
+ * - `cpu`: the targets' `CPUUtilization` reaches `minCpuPercent` during the fault (per instance, at
+ *   the period it publishes), `derived` when the threshold is the default taken from `loadPercent`;
+ * - `metric`: an imported template's metric reaches `min` (or falls to `max`) during the fault.
+ */
+export type EffectSpec =
+  | { readonly kind: 'cpu'; readonly minCpuPercent: number; readonly derived: boolean }
   | {
       readonly kind: 'metric';
-      readonly id: string;
       readonly namespace: string;
       readonly metricName: string;
       readonly dimensions: Readonly<Record<string, string>>;
       readonly statistic: string;
       readonly periodSeconds: number;
-      readonly windowSeconds: number;
       readonly min?: number;
       readonly max?: number;
     };
@@ -106,6 +133,8 @@ export interface ExperimentPlan {
   readonly expectedImpact: Impact;
   readonly steadyState: readonly ProbeSpec[];
   readonly fault: FaultPlan;
+  /** How the fault's effect is verified; absent: nothing to verify against ("unverified"). */
+  readonly effect?: EffectSpec;
   readonly stopConditions: readonly { readonly alarmName: string }[];
   readonly recovery: {
     readonly windowSeconds: number;
@@ -230,8 +259,101 @@ export interface AlarmTransition {
   readonly at: string;
 }
 
-/** Why a fault was stopped before its end. */
-export type StopReason = 'stop-condition' | 'kill-switch' | 'time-over' | 'error';
+/** Why a fault was stopped before its end (`probe`: a probe's `stopAfter` ran out during the fault). */
+export type StopReason = 'stop-condition' | 'probe' | 'kill-switch' | 'time-over' | 'error';
+
+/** A stretch of consecutive during-fault checks of one probe with the same result. */
+export interface ProbeSegment {
+  readonly from: string;
+  /** The last check of the stretch. */
+  readonly to: string;
+  readonly ok: boolean;
+  readonly checks: number;
+  /** What the first check of the stretch saw (a failing stretch: its first failure). */
+  readonly observed: string;
+}
+
+/** One probe while the fault ran: a compact summary, whatever the fault's length. */
+export interface DuringProbe {
+  readonly id: string;
+  readonly kind: ProbeSpec['kind'];
+  /** Checks that could be evaluated. */
+  readonly checks: number;
+  readonly failures: number;
+  /** Checks that could not be evaluated (throttled, timed out reading AWS): neither ok nor failed. */
+  readonly unevaluated: number;
+  readonly firstFailureAt?: string;
+  readonly lastFailureAt?: string;
+  /** Start of the failure streak still going on at the last check (for `stopAfter`). */
+  readonly failingSince?: string;
+  /** The longest continuous failure, from its first to its last failing check (seconds). */
+  readonly longestFailureSeconds: number;
+  /** The worst failing observation (the furthest out of bounds for numbers, else the first). */
+  readonly worst?: { readonly observed: string; readonly at: string; readonly value?: number };
+  /** Lowest and highest numeric value seen (e.g. InService capacity). */
+  readonly min?: number;
+  readonly max?: number;
+  /** The series, run-length encoded: at most {@link MAX_SEGMENTS} stretches (the first and the latest). */
+  readonly segments: readonly ProbeSegment[];
+  /** Stretches left out in the middle to keep the summary small. */
+  readonly droppedSegments: number;
+}
+
+/** Stretches kept per probe: the first {@link KEPT_FIRST_SEGMENTS} and the latest others. */
+export const MAX_SEGMENTS = 24;
+/** How many of the first stretches are always kept. */
+export const KEPT_FIRST_SEGMENTS = 4;
+
+/** The steady-state probes during the fault. */
+export interface DuringSummary {
+  /** Polls that ran the probes. */
+  readonly checks: number;
+  readonly firstAt?: string;
+  readonly lastAt?: string;
+  readonly probes: readonly DuringProbe[];
+}
+
+/** What effect verification saw on one target. */
+export interface TargetEffect {
+  readonly id: string;
+  /** The period the target publishes CPUUtilization at: 60 (detailed) or 300 (basic monitoring). */
+  readonly periodSeconds: number;
+  /** The highest datapoint whose whole period lies within the fault. */
+  readonly maxCpu?: number;
+  readonly datapoints: number;
+  /** The stress command's status on this target (SSM invocation status), when known. */
+  readonly command?: string;
+}
+
+/** Effect verification: did the fault act? */
+export interface EffectResult {
+  readonly status: EffectStatus;
+  /** One line: what was seen, or why it cannot be known. */
+  readonly detail: string;
+  /** e.g. `CPUUtilization >= 60 %`. */
+  readonly threshold?: string;
+  /** Per target (cpu effect; at most {@link MAX_EFFECT_TARGETS}). */
+  readonly targets?: readonly TargetEffect[];
+  /** Targets not evaluated because of the cap. */
+  readonly targetsLeftOut?: number;
+  /** The best value of the effect metric (metric effect). */
+  readonly value?: number;
+  /** How the command ran: `FIS action cpu-stress completed`, `SSM 3 of 3 Success`. */
+  readonly command?: string;
+  readonly checkedAt: string;
+}
+
+/** At most this many targets are evaluated (and kept in the state) for the CPU effect. */
+export const MAX_EFFECT_TARGETS = 100;
+
+/** In-service capacity of an Auto Scaling group over the run: "did autoscaling kick in?". */
+export interface CapacityTrace {
+  readonly group: string;
+  readonly before?: number;
+  /** The highest InService count seen during the fault or after it. */
+  readonly peak?: number;
+  readonly after?: number;
+}
 
 /** What PollStopConditions returns. */
 export interface PollResult {
@@ -250,6 +372,12 @@ export interface PollResult {
   readonly transitions: readonly AlarmTransition[];
   /** When a stop condition was first seen in ALARM. */
   readonly firstAlarmAt?: string;
+  /** The steady-state probes during the fault (compact; absent when no probe runs during it). */
+  readonly during?: DuringSummary;
+  /** Effect verification so far. */
+  readonly effect?: EffectResult;
+  /** For reason `probe`: when the probe's failure streak began (the stop condition's "firing"). */
+  readonly probeFailingSince?: string;
 }
 
 /** What StopFault returns. */
@@ -264,15 +392,24 @@ export interface StopResult {
   readonly earlierFaults?: readonly string[];
 }
 
-/** The experiment card's conclusions. */
+/** One conclusion of the experiment card: the answer and the measurement behind it. */
+export interface Finding {
+  readonly answer: FindingAnswer;
+  /** The evidence, rendered from the facts of the run. */
+  readonly text: string;
+}
+
+/** The experiment card's conclusions (measured, never fixed sentences). */
 export interface Conclusions {
-  /** Did the system behave as the hypothesis expected? */
-  readonly expected: boolean;
-  /** Did monitoring see the impact (a stop-condition alarm fired, or no impact to see)? */
-  readonly detected: boolean;
-  /** Did the system return to steady state by itself within the recovery window? */
-  readonly handled: boolean;
-  /** What to look into next, in sentences. */
+  /** Observed vs expected impact, with the evidence. */
+  readonly expected: Finding;
+  /** Did an alarm reach ALARM while probes saw impact, and how fast? */
+  readonly detected: Finding;
+  /** Time to recover; capacity before, peak, after. */
+  readonly handled: Finding;
+  /** What to automate (alarms, scaling), derived from the findings. */
+  readonly automate: readonly string[];
+  /** What to look into next, derived from the findings. */
   readonly digDeeper: readonly string[];
 }
 
@@ -293,6 +430,14 @@ export interface ExperimentResult {
   readonly timeToStopSeconds?: number;
   /** From the fault's end to the steady state holding again. */
   readonly recoverySeconds?: number;
+  /** From the first impact a probe saw during the fault to the first alarm in ALARM. */
+  readonly timeToDetectSeconds?: number;
+  /** The steady-state probes while the fault ran. */
+  readonly during?: DuringSummary;
+  /** Effect verification: did the fault act? */
+  readonly effect?: EffectResult;
+  /** In-service capacity of the groups named in probes: before, peak, after. */
+  readonly capacity?: readonly CapacityTrace[];
   readonly startedAt: string;
   readonly endedAt: string;
   readonly steadyStateBefore?: SteadyStateCheck;

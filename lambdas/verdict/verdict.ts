@@ -16,6 +16,9 @@ import type {
   StopResult,
 } from '../shared/types';
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
+import { impactRank } from '../shared/vocabulary';
+import { conclude, notTested } from './conclusions';
+import { duringEvidence, gatherFacts, stopStateText, type Facts } from './facts';
 
 /** An error as a Step Functions Catch records it. */
 export interface CaughtError {
@@ -38,8 +41,6 @@ export interface VerdictInput {
   /** Set when even stopping the fault failed. */
   readonly stopError: CaughtError | null;
 }
-
-const IMPACT_RANK: Record<Impact, number> = { none: 0, degraded: 1, outage: 2 };
 
 /**
  * States in which the fault injects no more: the terminal ones and `stopping` (the service accepted
@@ -91,14 +92,32 @@ function failingProbes(check: SteadyStateCheck | undefined): string {
     .join('; ');
 }
 
-/** The impact seen: outage when an HTTP probe failed after the fault, degraded on any alarm or miss. */
+/** The facts of the run behind the verdict and its texts (injected: a fault started, not a dry run). */
+export function factsOf(input: VerdictInput, injected: boolean): Facts {
+  const effect = input.after?.effect ?? input.poll?.effect;
+  const final = finalFault(input);
+  return gatherFacts({
+    plan: input.plan,
+    injected,
+    before: input.before,
+    ...(input.poll?.during ? { during: input.poll.during } : {}),
+    transitions: input.poll?.transitions ?? [],
+    ...(input.fault ? { faultStartedAt: input.fault.startedAt } : {}),
+    after: input.after?.checks ?? [],
+    recovered: input.after?.steady === true,
+    ...(input.after?.faultEndedAt !== undefined
+      ? { faultEndedAt: input.after.faultEndedAt }
+      : final?.endedAt !== undefined
+        ? { faultEndedAt: final.endedAt }
+        : {}),
+    ...(effect ? { effect } : {}),
+    stop: input.stop,
+  });
+}
+
+/** The impact seen: the worst of during the fault (HTTP probe failing: outage; any other: degraded), alarms and after. */
 export function observedImpact(input: VerdictInput): Impact {
-  const afterChecks = input.after?.checks ?? [];
-  const alarmed = (input.poll?.transitions ?? []).some((t) => t.to === 'ALARM');
-  const firstAfter = afterChecks[0];
-  if (firstAfter?.probes.some((p) => p.kind === 'http' && !p.ok)) return 'outage';
-  if (alarmed || afterChecks.some((c) => !c.steady)) return 'degraded';
-  return 'none';
+  return factsOf(input, true).impact;
 }
 
 /**
@@ -122,12 +141,9 @@ export function failedResult(
     hypothesis: plan.hypothesis,
     expectedImpact: plan.expectedImpact,
     observedImpact: 'none',
-    conclusions: {
-      expected: false,
-      detected: false,
-      handled: false,
-      digDeeper: ['The orchestration failed, so the hypothesis was not tested; fix the cause and run again.'],
-    },
+    conclusions: notTested(
+      'the orchestration failed, so the hypothesis was not tested; fix the cause and run again',
+    ),
     startedAt: run.startedAt,
     endedAt: now.toISOString(),
     steadyStateAfter: [],
@@ -145,16 +161,19 @@ interface Judgement {
 
 function describeStop(input: VerdictInput, timeToStop: number | undefined): string {
   const poll = input.poll;
-  const after = timeToStop !== undefined ? `; stopped ${timeToStop} s after it fired` : '';
+  const stop = stopStateText(input.stop);
+  const after = timeToStop !== undefined ? `; stop requested ${timeToStop} s after it fired` : '';
   switch (poll?.reason) {
     case 'stop-condition':
-      return `stop condition fired: ${poll.detail}${after}`;
+      return `stop condition fired: ${poll.detail}${after}; ${stop}`;
+    case 'probe':
+      return `probe stop condition: ${poll.detail}${timeToStop !== undefined ? `; stop requested ${timeToStop} s after the probe began failing` : ''}; ${stop}`;
     case 'kill-switch':
-      return `kill switch: ${poll.detail}`;
+      return `kill switch: ${poll.detail}; ${stop}`;
     case 'time-over':
-      return `time over: ${poll.detail}`;
+      return `time over: ${poll.detail}; ${stop}`;
     default:
-      return `stopped: ${poll?.detail ?? 'unknown reason'}`;
+      return `stopped: ${poll?.detail ?? 'unknown reason'}; ${stop}`;
   }
 }
 
@@ -195,7 +214,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     const stopped = stopError
       ? ` AND STOPPING THE FAULT FAILED (${stopError.Error}): check ${fault ? `${fault.kind} ${faultIds(fault).join(', ')}` : `faults tagged with run ${input.run.runId}`} by hand`
       : fault || errorState === 'StartFault'
-        ? '; the fault was stopped'
+        ? `; ${input.stop ? stopStateText(input.stop) : 'no stop result was recorded'}`
         : '; nothing was injected';
     return {
       outcome: 'failed',
@@ -221,7 +240,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     // Not a stop condition firing: the workflow could not watch the fault (e.g. a missing alarm).
     return {
       outcome: 'failed',
-      reason: `the fault could not be watched, so it was stopped: ${poll.detail}`,
+      reason: `the fault could not be watched, so stopping it was requested: ${poll.detail}; ${stopStateText(input.stop)}`,
       advice:
         'Check that every stop-condition alarm exists in this account and region under the configured name.',
     };
@@ -246,10 +265,50 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
           : `the fault was stopped outside the workflow: ${poll.detail}`,
     };
   }
+  const facts = factsOf(input, true);
+  if (facts.effect?.status === 'not-seen') {
+    return {
+      outcome: 'inconclusive',
+      reason: `the fault had no observable effect; nothing was proven: ${facts.effect.detail}`,
+      advice:
+        'Check that the SSM agent is online on the targets, that the stress tool is installed (installDependencies: true), and that the targets publish CPU at 1-minute periods (detailed monitoring); then run it again.',
+    };
+  }
+  const unverified =
+    facts.effect && facts.effect.status !== 'seen' ? ` (effect not verified: ${facts.effect.detail})` : '';
+  const expected = impactRank(input.plan.expectedImpact);
+  const duringWorst = impactRank(facts.duringImpact) > impactRank('none') || facts.alarmsFired.length > 0;
+  const exceededDuring =
+    duringWorst && Math.max(impactRank(facts.duringImpact), facts.alarmsFired.length > 0 ? 1 : 0) > expected;
+  if (exceededDuring) {
+    const evidence = [
+      ...facts.failedDuring.map(duringEvidence),
+      ...(facts.alarmsFired.length > 0
+        ? [`alarm ${[...new Set(facts.alarmsFired.map((t) => t.alarmName))].join(', ')} reached ALARM`]
+        : []),
+    ].join('; ');
+    return {
+      outcome: 'deviated',
+      reason: `the hypothesis did not hold while the fault ran: impact "${facts.impact}" exceeded the expected "${input.plan.expectedImpact}" (${evidence})${after?.steady ? '; the system recovered afterwards' : after ? `; not steady again within ${input.plan.recovery.windowSeconds} s` : ''}`,
+    };
+  }
+  if (after && !after.steady) {
+    const last = after.checks[after.checks.length - 1];
+    return {
+      outcome: 'deviated',
+      reason: `steady state did not return within ${input.plan.recovery.windowSeconds} s: ${failingProbes(last) || 'no check after the fault'}`,
+    };
+  }
+  if (impactRank(facts.impact) > expected) {
+    return {
+      outcome: 'deviated',
+      reason: `the hypothesis did not hold after the fault: impact "${facts.impact}" exceeded the expected "${input.plan.expectedImpact}" (${failingProbes(after?.checks[0])}); steady again within the recovery window`,
+    };
+  }
   if (after?.steady) {
     return {
       outcome: 'passed',
-      reason: `hypothesis held: steady again after ${after.checks.length} check(s)`,
+      reason: `hypothesis held: impact ${facts.impact}, steady again after ${after.checks.length} check(s)${unverified}`,
     };
   }
   const last = after?.checks[after.checks.length - 1];
@@ -259,47 +318,16 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
   };
 }
 
-function conclude(input: VerdictInput, outcome: Outcome, impact: Impact): Conclusions {
-  const alarmed = (input.poll?.transitions ?? []).some((t) => t.to === 'ALARM');
-  const injected = outcome === 'passed' || outcome === 'deviated' || outcome === 'aborted';
-  if (!injected) {
-    return {
-      expected: false,
-      detected: false,
-      handled: false,
-      digDeeper: [
-        outcome === 'skipped'
-          ? 'The fault was not injected; nothing to conclude.'
-          : input.poll?.faultState === 'failed'
-            ? 'The fault itself failed, so the hypothesis was not tested; fix the fault and run again.'
-            : 'The orchestration failed; nothing to conclude.',
-      ],
-    };
-  }
-  const expected = IMPACT_RANK[impact] <= IMPACT_RANK[input.plan.expectedImpact] && outcome !== 'deviated';
-  const detected = impact === 'none' || alarmed;
-  const handled = input.after?.steady === true;
-  const digDeeper: string[] = [];
-  if (IMPACT_RANK[impact] > IMPACT_RANK[input.plan.expectedImpact]) {
-    digDeeper.push(
-      `Observed impact "${impact}" exceeded the expected "${input.plan.expectedImpact}": find what made the system more fragile than assumed.`,
-    );
-  }
-  if (!detected)
-    digDeeper.push(
-      'The system was impacted but no stop-condition alarm fired: review alarm thresholds and coverage.',
-    );
-  if (!handled) {
-    const last = input.after?.checks[input.after.checks.length - 1];
-    digDeeper.push(
-      `The steady state did not return by itself in the recovery window: ${failingProbes(last) || 'not re-checked'}.`,
-    );
-  }
-  if (outcome === 'aborted')
-    digDeeper.push(
-      'The fault was stopped early: check whether the stop condition fired on real impact or noise.',
-    );
-  return { expected, detected, handled, digDeeper };
+function conclusionsOf(input: VerdictInput, judgement: Judgement, facts: Facts): Conclusions {
+  const injected: readonly Outcome[] = ['passed', 'deviated', 'aborted', 'inconclusive'];
+  if (injected.includes(judgement.outcome))
+    return conclude(judgement.outcome, facts, input.plan, judgement.reason);
+  if (judgement.outcome === 'skipped') return notTested('the fault was not injected; nothing to conclude');
+  return notTested(
+    input.poll?.faultState === 'failed'
+      ? 'the fault itself failed, so the hypothesis was not tested; fix the fault and run again'
+      : 'the orchestration failed; nothing to conclude',
+  );
 }
 
 /**
@@ -313,7 +341,9 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
   const timeToStop =
     input.poll?.action === 'stop' && input.poll.reason === 'stop-condition'
       ? seconds(input.poll.firstAlarmAt, input.stop?.requestedAt)
-      : undefined;
+      : input.poll?.action === 'stop' && input.poll.reason === 'probe'
+        ? seconds(input.poll.probeFailingSince, input.stop?.requestedAt)
+        : undefined;
   const judgement = judge(input, timeToStop);
   const afterChecks = input.after?.checks ?? [];
   const recoveredAt = input.after?.steady ? afterChecks[afterChecks.length - 1]?.checkedAt : undefined;
@@ -344,7 +374,10 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
       alarmTransitions: input.poll?.transitions ?? [],
     };
   }
-  const impact = judgement.outcome === 'skipped' ? 'none' : observedImpact(input);
+  const injected = judgement.outcome !== 'skipped' && input.fault !== null && !input.run.dryRun;
+  const facts = factsOf(input, injected);
+  const impact = facts.impact;
+  const effect = input.after?.effect ?? input.poll?.effect;
   return {
     name: input.plan.name,
     application: input.plan.application,
@@ -354,9 +387,15 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
     hypothesis: input.plan.hypothesis,
     expectedImpact: input.plan.expectedImpact,
     observedImpact: impact,
-    conclusions: conclude(input, judgement.outcome, impact),
+    conclusions: conclusionsOf(input, judgement, facts),
     ...(timeToStop !== undefined ? { timeToStopSeconds: timeToStop } : {}),
     ...(recovery !== undefined ? { recoverySeconds: recovery } : {}),
+    ...(injected && facts.timeToDetectSeconds !== undefined
+      ? { timeToDetectSeconds: facts.timeToDetectSeconds }
+      : {}),
+    ...(input.poll?.during ? { during: input.poll.during } : {}),
+    ...(effect && injected ? { effect } : {}),
+    ...(facts.capacity.length > 0 ? { capacity: facts.capacity } : {}),
     startedAt: input.before?.checkedAt ?? input.guardRails.checkedAt,
     endedAt: now.toISOString(),
     ...(input.before ? { steadyStateBefore: input.before } : {}),
@@ -423,14 +462,9 @@ export function guardRailsFailed(
       { error: input.error.Error, cause: input.error.Cause, state: 'CheckGuardRails' },
       now,
     ),
-    conclusions: {
-      expected: false,
-      detected: false,
-      handled: false,
-      digDeeper: [
-        'The guard rails could not be checked, so nothing was injected; fix the cause and run again.',
-      ],
-    },
+    conclusions: notTested(
+      'the guard rails could not be checked, so nothing was injected; fix the cause and run again',
+    ),
   }));
   return {
     decision: {

@@ -33,11 +33,13 @@ export function paint(io: Pick<CliIo, 'color'>, style: Style, text: string): str
   return io.color && codes ? `\u001b[${codes[0]}m${text}\u001b[${codes[1]}m` : text;
 }
 
-/** The colour of an experiment outcome: green passed, yellow deviated/skipped, red aborted/failed. */
+/** The colour of an experiment outcome: green passed, yellow deviated/skipped, cyan inconclusive, red aborted/failed. */
 export function outcomeStyle(outcome: string): Style {
   switch (outcome) {
     case 'passed':
       return 'green';
+    case 'inconclusive':
+      return 'cyan';
     case 'deviated':
     case 'skipped':
       return 'yellow';

@@ -1,11 +1,10 @@
-import type { ExperimentResult, Outcome } from '../../lambdas/shared/types';
+import type { ExperimentResult } from '../../lambdas/shared/types';
+import { OUTCOMES } from '../../lambdas/shared/vocabulary';
 import { formatSeconds, outcomeStyle, paint, type CliIo } from './io';
 
 /** The part of an experiment result the CLI prints. */
 export type VerdictLine = Pick<ExperimentResult, 'name' | 'outcome' | 'reason'> &
   Partial<Pick<ExperimentResult, 'timeToStopSeconds' | 'recoverySeconds' | 'advice'>>;
-
-const OUTCOMES: readonly Outcome[] = ['passed', 'deviated', 'aborted', 'skipped', 'failed'];
 
 /** True when `value` looks like an experiment result (name, known outcome, reason). */
 export function isVerdictLine(value: unknown): value is VerdictLine {
@@ -26,9 +25,14 @@ export function isVerdictLine(value: unknown): value is VerdictLine {
 export function formatVerdicts(io: Pick<CliIo, 'color'>, results: readonly VerdictLine[]): string[] {
   if (results.length === 0) return ['  no experiment ran'];
   const nameWidth = Math.max(...results.map((r) => r.name.length));
+  const outcomeWidth = Math.max(8, ...results.map((r) => r.outcome.length));
   const lines: string[] = [];
   for (const result of results) {
-    const outcome = paint(io, outcomeStyle(result.outcome), result.outcome.toUpperCase().padEnd(8));
+    const outcome = paint(
+      io,
+      outcomeStyle(result.outcome),
+      result.outcome.toUpperCase().padEnd(outcomeWidth),
+    );
     const timing = `(time to stop ${formatSeconds(result.timeToStopSeconds)}, recovery ${formatSeconds(result.recoverySeconds)})`;
     lines.push(
       `  ${result.name.padEnd(nameWidth)}  ${outcome}  ${result.reason} ${paint(io, 'dim', timing)}`,

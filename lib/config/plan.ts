@@ -1,12 +1,19 @@
 import type {
   CpuStressSpec,
+  EffectSpec,
   ExperimentPlan,
   FaultPlan,
   ProbeSpec,
   RunConfig,
 } from '../../lambdas/shared/types';
 import { durationSeconds } from './duration';
-import type { Config, CpuStressConfig, ExperimentConfig, ProbeConfig } from './schema';
+import {
+  defaultMinCpuPercent,
+  type Config,
+  type CpuStressConfig,
+  type ExperimentConfig,
+  type ProbeConfig,
+} from './schema';
 
 /** The SSM document both FIS and SSM mode run. */
 export const CPU_STRESS_DOCUMENT = 'AWSFIS-Run-CPU-Stress';
@@ -36,8 +43,52 @@ function seconds(text: string): number {
   return value;
 }
 
+/** The probe's `during` and `stopAfter`, in runtime form (absent when default). */
+function probeOptions(options: { during?: boolean; stopAfter?: string }): {
+  during?: boolean;
+  stopAfterSeconds?: number;
+} {
+  return {
+    ...(options.during === false ? { during: false } : {}),
+    ...(options.stopAfter !== undefined ? { stopAfterSeconds: seconds(options.stopAfter) } : {}),
+  };
+}
+
 /** Normalizes one probe from config into the runtime spec. */
 export function toProbeSpec(probe: ProbeConfig): ProbeSpec {
+  return { ...probeKind(probe), ...probeOptions(probeOptionsOf(probe)) };
+}
+
+function probeOptionsOf(probe: ProbeConfig): { during?: boolean; stopAfter?: string } {
+  if ('alarm' in probe) return probe.alarm;
+  if ('http' in probe) return probe.http;
+  if ('asgCapacity' in probe) return probe.asgCapacity;
+  return probe.metric;
+}
+
+/** The effect verification of an experiment: configured, or derived from `loadPercent`. */
+export function toEffectSpec(experiment: ExperimentConfig): EffectSpec | undefined {
+  const { effect, fault } = experiment;
+  if (fault.cpuStress) {
+    return effect?.minCpuPercent !== undefined
+      ? { kind: 'cpu', minCpuPercent: effect.minCpuPercent, derived: false }
+      : { kind: 'cpu', minCpuPercent: defaultMinCpuPercent(fault.cpuStress.loadPercent), derived: true };
+  }
+  if (!effect?.metric) return undefined;
+  const m = effect.metric;
+  return {
+    kind: 'metric',
+    namespace: m.namespace,
+    metricName: m.name,
+    dimensions: m.dimensions,
+    statistic: m.statistic,
+    periodSeconds: seconds(m.period),
+    ...(effect.min !== undefined ? { min: effect.min } : {}),
+    ...(effect.max !== undefined ? { max: effect.max } : {}),
+  };
+}
+
+function probeKind(probe: ProbeConfig): ProbeSpec {
   if ('alarm' in probe) {
     return {
       kind: 'alarm',
@@ -159,6 +210,7 @@ export function buildPlan(
   config: Config,
   options: BuildPlansOptions = {},
 ): ExperimentPlan {
+  const effect = toEffectSpec(experiment);
   return {
     name: experiment.name,
     application: experiment.application,
@@ -172,6 +224,7 @@ export function buildPlan(
       options.templateId ?? placeholderTemplateId,
       options.templateDurations?.[experiment.name],
     ),
+    ...(effect !== undefined ? { effect } : {}),
     stopConditions: experiment.stopConditions.map((s) => ({ alarmName: s.alarm })),
     recovery: {
       windowSeconds: seconds(experiment.recovery.window),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationSeconds } from './duration';
 import { cadenceProblems } from '../cadence/config-rules';
 import { checkCadence, checkTimeZone } from '../cadence/validate';
+import { IMPACTS } from '../../lambdas/shared/vocabulary';
 
 /** The heads-up comes at least an hour and at most a week before a run. */
 export const HEADS_UP_MIN_SECONDS = 3600;
@@ -45,9 +46,30 @@ const resourceName = (what: string) =>
     .min(1, `${what} must not be empty`)
     .max(255, `${what} is longer than 255 characters`);
 
+/**
+ * What every probe may add: `during: false` skips the checks while the fault runs; `stopAfter` makes
+ * the probe a stop condition (failing continuously this long during the fault stops it).
+ */
+function probeOptions(kind: string) {
+  return {
+    during: z
+      .boolean()
+      .optional()
+      .describe(
+        `false: ${kind} is not checked while the fault runs, only before and after it (default true).`,
+      ),
+    stopAfter: isoDuration(`${kind}.stopAfter`, 1, FIS_MAX_DURATION_SECONDS)
+      .optional()
+      .describe(
+        `A probe stop condition: when ${kind} fails continuously this long during the fault, the fault is stopped (outcome aborted).`,
+      ),
+  };
+}
+
 /** A CloudWatch alarm that must be `OK`. */
 export const alarmProbeSchema = z.strictObject({
   alarm: z.strictObject({
+    ...probeOptions('alarm'),
     name: resourceName('alarm.name'),
     /** Treat INSUFFICIENT_DATA as steady (e.g. a low-traffic metric). @default false */
     allowInsufficientData: z.boolean().default(false),
@@ -57,6 +79,7 @@ export const alarmProbeSchema = z.strictObject({
 /** An HTTP(S) URL that must answer with the expected status (and optional body match) in time. */
 export const httpProbeSchema = z.strictObject({
   http: z.strictObject({
+    ...probeOptions('http'),
     url: z.url({
       protocol: /^https?$/,
       error: (issue) => `http.url must be an http:// or https:// URL (got ${JSON.stringify(issue.input)})`,
@@ -88,6 +111,7 @@ export const httpProbeSchema = z.strictObject({
 /** An Auto Scaling group with at least `minInService` instances `InService`. */
 export const asgCapacityProbeSchema = z.strictObject({
   asgCapacity: z.strictObject({
+    ...probeOptions('asgCapacity'),
     name: resourceName('asgCapacity.name'),
     minInService: z.number().int().min(0),
   }),
@@ -97,6 +121,7 @@ export const asgCapacityProbeSchema = z.strictObject({
 export const metricProbeSchema = z.strictObject({
   metric: z
     .strictObject({
+      ...probeOptions('metric'),
       namespace: resourceName('metric.namespace'),
       name: resourceName('metric.name'),
       dimensions: z.record(z.string(), z.string()).default({}),
@@ -231,6 +256,63 @@ export const faultSchema = z
     }
   });
 
+/** The share of `loadPercent` the targets' CPU must reach by default: the stress tool's per-core target is approximate and a minute's average includes its ramp-up. */
+export const DEFAULT_EFFECT_SHARE = 0.75;
+
+/** The default `effect.minCpuPercent` for a CPU stress at `loadPercent` on all cores. */
+export function defaultMinCpuPercent(loadPercent: number): number {
+  return Math.max(1, Math.floor(loadPercent * DEFAULT_EFFECT_SHARE));
+}
+
+/**
+ * How the run verifies that the fault acted. `cpuStress`: `minCpuPercent` (default: 3/4 of
+ * `loadPercent`). Imported templates: a `metric` that must reach `min` (or fall to `max`) during the
+ * fault; without it the effect is reported as unverified.
+ */
+export const effectSchema = z
+  .strictObject({
+    minCpuPercent: z
+      .number()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        'cpuStress: the CPUUtilization (%) every target must reach during the fault (default: 3/4 of loadPercent).',
+      ),
+    metric: z
+      .strictObject({
+        namespace: resourceName('effect.metric.namespace'),
+        name: resourceName('effect.metric.name'),
+        dimensions: z.record(z.string(), z.string()).default({}),
+        statistic: z
+          .string()
+          .regex(
+            STATISTIC_PATTERN,
+            'effect.metric.statistic must be Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p99',
+          )
+          .default('Average'),
+        period: isoDuration('effect.metric.period', 1).default('PT1M'),
+      })
+      .optional()
+      .describe('fisTemplate/fisTemplateId: the metric that shows the fault acting.'),
+    min: z.number().optional().describe('effect.metric must reach at least this during the fault.'),
+    max: z.number().optional().describe('effect.metric must fall to at most this during the fault.'),
+  })
+  .superRefine((effect, ctx) => {
+    if (effect.metric && effect.min === undefined && effect.max === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'effect.metric needs min or max: the value that shows the fault acting',
+      });
+    }
+    if (!effect.metric && (effect.min !== undefined || effect.max !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'effect.min/max need effect.metric (for cpuStress use effect.minCpuPercent)',
+      });
+    }
+  });
+
 /** A stop condition: a CloudWatch alarm that aborts the fault when it enters ALARM. */
 export const stopConditionSchema = z.strictObject({ alarm: resourceName('stopConditions[].alarm') });
 
@@ -252,7 +334,7 @@ export const experimentSchema = z.strictObject({
       'The sentence the run tests, e.g. "If CPU on all web hosts rises to 80 %, availability is not impacted".',
     ),
   expectedImpact: z
-    .enum(['none', 'degraded', 'outage'])
+    .enum(IMPACTS)
     .default('none')
     .describe('The impact the hypothesis expects, as on the experiment card.'),
   /** The cadence group this experiment runs in. @default "default" (the top-level cadence) */
@@ -267,6 +349,11 @@ export const experimentSchema = z.strictObject({
     .min(1, 'steadyState needs at least one probe')
     .describe('Probes checked before the fault (not steady: skipped, nothing injected) and again after it.'),
   fault: faultSchema,
+  effect: effectSchema
+    .optional()
+    .describe(
+      'How the run verifies the fault acted: cpuStress { minCpuPercent } (default 3/4 of loadPercent); imported templates { metric, min | max } (else unverified).',
+    ),
   stopConditions: z
     .array(stopConditionSchema)
     .min(1, 'stopConditions needs at least one alarm: a fault with no abort condition is never allowed')
@@ -400,6 +487,13 @@ export const configSchema = z
           message: `fault duration ${stress?.duration ?? experiment.fault.duration} is longer than maxFaultDuration ${config.maxFaultDuration}; shorten it or raise maxFaultDuration (at most PT12H)`,
         });
       }
+      for (const problem of effectProblems(experiment)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['experiments', index, ...problem.path],
+          message: problem.message,
+        });
+      }
       if (
         experiment.cadence &&
         experiment.cadence !== 'default' &&
@@ -413,6 +507,68 @@ export const configSchema = z
       }
     });
   });
+
+type ProbeInput = z.output<typeof probeSchema>;
+
+/** The options part of a probe, whatever its kind. */
+function optionsOf(probe: ProbeInput): { during?: boolean; stopAfter?: string } {
+  return 'alarm' in probe
+    ? probe.alarm
+    : 'http' in probe
+      ? probe.http
+      : 'asgCapacity' in probe
+        ? probe.asgCapacity
+        : probe.metric;
+}
+
+/** Problems of an experiment's effect and probe options that need the whole experiment to see. */
+function effectProblems(
+  experiment: z.output<typeof experimentSchema>,
+): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const { effect, fault } = experiment;
+  if (fault.cpuStress) {
+    if (effect?.metric) {
+      problems.push({
+        path: ['effect', 'metric'],
+        message: 'effect.metric is for fisTemplate/fisTemplateId; for cpuStress set effect.minCpuPercent',
+      });
+    }
+    if (fault.cpuStress.cores > 0 && effect?.minCpuPercent === undefined) {
+      problems.push({
+        path: ['effect', 'minCpuPercent'],
+        message: `fault.cpuStress.cores is ${fault.cpuStress.cores}, so the instance's CPU depends on its core count: set effect.minCpuPercent (e.g. loadPercent x cores / vCPUs)`,
+      });
+    }
+  } else if (effect?.minCpuPercent !== undefined) {
+    problems.push({
+      path: ['effect', 'minCpuPercent'],
+      message:
+        'effect.minCpuPercent is for cpuStress; for an imported template set effect.metric with min or max',
+    });
+  }
+  experiment.steadyState.forEach((probe, p) => {
+    const options = optionsOf(probe);
+    if (options.during === false && options.stopAfter !== undefined) {
+      const kind = Object.keys(probe)[0] ?? 'probe';
+      problems.push({
+        path: ['steadyState', p, kind, 'stopAfter'],
+        message: `${kind}.stopAfter needs the probe to run during the fault; remove during: false or stopAfter`,
+      });
+    }
+  });
+  experiment.recovery.expect.forEach((probe, p) => {
+    const options = optionsOf(probe);
+    if (options.during !== undefined || options.stopAfter !== undefined) {
+      const kind = Object.keys(probe)[0] ?? 'probe';
+      problems.push({
+        path: ['recovery', 'expect', p, kind],
+        message: `recovery.expect probes run after the fault only: remove ${kind}.during and ${kind}.stopAfter (put the probe under steadyState to check it during the fault)`,
+      });
+    }
+  });
+  return problems;
+}
 
 function pathKey(part: string): string | number {
   const index = /^\[(\d+)\]$/.exec(part);

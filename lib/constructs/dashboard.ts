@@ -150,6 +150,7 @@ export class ResultsDashboard extends Construct {
       right: [
         m(METRIC_NAMES.aborted, 'Sum', 'aborted'),
         m(METRIC_NAMES.deviated, 'Sum', 'deviated'),
+        m(METRIC_NAMES.inconclusive, 'Sum', 'inconclusive'),
         m(METRIC_NAMES.skipped, 'Sum', 'skipped'),
         m(METRIC_NAMES.failed, 'Sum', 'failed'),
       ],
@@ -208,10 +209,12 @@ export class ResultsDashboard extends Construct {
         m(METRIC_NAMES.hypothesisHeld, 'hypothesis held'),
         m(METRIC_NAMES.aborted, 'aborted'),
         m(METRIC_NAMES.deviated, 'deviated'),
+        m(METRIC_NAMES.inconclusive, 'inconclusive'),
         m(METRIC_NAMES.skipped, 'skipped'),
         m(METRIC_NAMES.failed, 'failed'),
         m(METRIC_NAMES.recoverySeconds, 'recovery (s)'),
         m(METRIC_NAMES.timeToStopSeconds, 'time to stop (s)'),
+        m(METRIC_NAMES.timeToDetectSeconds, 'time to detect (s)'),
         m(METRIC_NAMES.resilienceScore, 'resilience score (0-100)'),
       ],
     });

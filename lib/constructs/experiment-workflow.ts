@@ -214,8 +214,18 @@ export class ExperimentWorkflow extends Construct {
         resources: ['*'],
       }),
     );
+    // The poll also runs the steady-state probes during the fault and verifies the fault's effect
+    // (the targets' CPUUtilization, and their monitoring level for its publishing period).
     pollStopConditions.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: [
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:GetMetricData',
+          'autoscaling:DescribeAutoScalingGroups',
+          'ec2:DescribeInstances',
+        ],
+        resources: ['*'],
+      }),
     );
     sweep.addToRolePolicy(
       new iam.PolicyStatement({

@@ -157,7 +157,8 @@ export function grantFisObserve(scope: Construct, grantee: iam.IGrantable, targe
   const arns = fisArns(scope, target.templateId);
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      actions: ['fis:GetExperiment'],
+      // ListExperimentResolvedTargets: the instances the experiment hit, for effect verification.
+      actions: ['fis:GetExperiment', 'fis:ListExperimentResolvedTargets'],
       resources: [arns.experiments],
       conditions: { StringEquals: { [`aws:ResourceTag/${EXPERIMENT_TAG_KEY}`]: target.experimentName } },
     }),

@@ -53,6 +53,13 @@ const instanceSchema = z.strictObject({
   id: z.string().regex(/^i-[0-9a-zA-Z]+$/, 'instance ids look like i-0123abcd'),
   tags: z.record(z.string(), z.string()).default({}),
   state: z.enum(['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated']).default('running'),
+  /** CloudWatch monitoring: `detailed` publishes CPUUtilization every 60 s, `basic` (AWS's default) every 300 s. */
+  monitoring: z.enum(['basic', 'detailed']).default('basic'),
+  /** This instance's CPUUtilization (%); default: the `AWS/EC2/CPUUtilization` metric timeline. */
+  cpu: z
+    .array(z.strictObject({ at: timeSchema, value: z.number().min(0).max(100) }))
+    .min(1)
+    .optional(),
 });
 
 /** The services a scenario can inject failures into, by IAM action prefix. */
@@ -165,6 +172,11 @@ export const scenarioSchema = z.strictObject({
   asgs: z.record(z.string(), timeline({ inService: z.number().int().min(0) })).default({}),
   /** Keyed `<Namespace>/<MetricName>`, e.g. `AWS/ApplicationELB/TargetResponseTime`. */
   metrics: z.record(z.string().regex(/\/[^/]+$/, 'metric keys are <Namespace>/<MetricName>'), timeline({ value: z.number() })).default({}),
+  /**
+   * How late CloudWatch makes a per-instance EC2 datapoint readable after its period ends (seconds).
+   * Applies to `AWS/EC2/CPUUtilization` by `InstanceId`, which effect verification reads.
+   */
+  metricDelaySeconds: z.number().int().min(0).default(120),
   fis: z
     .strictObject({
       /** What a FIS experiment does when nobody stops it. */

@@ -425,6 +425,12 @@ export function createSimulatedAccount(
       targets: {
         Instances: { resourceType: 'aws:ec2:instance', resourceTags: { ...(template?.targetTags ?? {}) }, selectionMode: 'ALL' },
       },
+      actions: {
+        'cpu-stress': {
+          actionId: 'aws:ssm:send-command',
+          state: { status: exp.dryRun ? 'skipped' : actionStatus(state.status), reason: state.reason },
+        },
+      },
       experimentOptions: { actionsMode: exp.dryRun ? 'skip-all' : 'run-all' },
       tags: exp.tags,
     };
@@ -436,7 +442,31 @@ export function createSimulatedAccount(
     return exp;
   };
 
+  const matchingInstances = (tags: Readonly<Record<string, string>> | undefined): string[] =>
+    scenario.instances
+      .filter((i) => i.state === 'running')
+      .filter((i) => Object.entries(tags ?? {}).every(([k, v]) => i.tags[k] === v))
+      .map((i) => i.id);
+
   const fisRoutes: Route[] = [
+    {
+      command: fisSdk.ListExperimentResolvedTargetsCommand,
+      name: 'ListExperimentResolvedTargets',
+      handle: (input: fisSdk.ListExperimentResolvedTargetsCommandInput) => {
+        const exp = findExperiment(input.experimentId);
+        const template = options.fisTemplates?.[exp.templateId];
+        const resolved = experimentStatus(exp, now()).status !== 'pending';
+        return {
+          resolvedTargets: resolved
+            ? matchingInstances(template?.targetTags).map((id) => ({
+                resourceType: 'aws:ec2:instance',
+                targetName: 'Instances',
+                targetInformation: { arn: `arn:${partition}:ec2:${region}:${account}:instance/${id}` },
+              }))
+            : [],
+        };
+      },
+    },
     {
       command: fisSdk.StartExperimentCommand,
       name: 'StartExperiment',
@@ -785,6 +815,39 @@ export function createSimulatedAccount(
   // CloudWatch
   // ---------------------------------------------------------------------------------------------
   const alarmArn = (name: string): string => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`;
+  /**
+   * `AWS/EC2/CPUUtilization` by `InstanceId`, as CloudWatch serves it: one datapoint per period the
+   * instance publishes at (60 s detailed, 300 s basic, whatever finer period is asked), the period's
+   * average, readable only `metricDelaySeconds` after the period ends.
+   */
+  const instanceCpu = (
+    stat: cloudWatchSdk.MetricStat | undefined,
+    startMs: number,
+    endMs: number,
+  ): { Timestamps: Date[]; Values: number[] } | undefined => {
+    const dimension = stat?.Metric?.Dimensions?.find((d) => d.Name === 'InstanceId');
+    if (stat?.Metric?.Namespace !== 'AWS/EC2' || stat.Metric.MetricName !== 'CPUUtilization' || !dimension) return undefined;
+    const instance = scenario.instances.find((i) => i.id === dimension.Value);
+    const entries = instance?.cpu ?? scenario.metrics['AWS/EC2/CPUUtilization'];
+    if (!instance || !entries) return { Timestamps: [], Values: [] };
+    const publishMs = (instance.monitoring === 'detailed' ? 60 : 300) * 1000;
+    const periodMs = Math.max(publishMs, (stat.Period ?? 60) * 1000);
+    const readableUntil = now() - scenario.metricDelaySeconds * 1000;
+    const timestamps: Date[] = [];
+    const values: number[] = [];
+    for (let t = Math.ceil(startMs / periodMs) * periodMs; t < endMs && t + periodMs <= readableUntil; t += periodMs) {
+      const samples: number[] = [];
+      for (let u = t; u < t + periodMs; u += 10_000) {
+        const value = at(entries, u)?.entry.value;
+        if (value !== undefined) samples.push(value);
+      }
+      if (samples.length === 0) continue;
+      timestamps.push(new Date(t));
+      values.push(Math.round((samples.reduce((a, b) => a + b, 0) / samples.length) * 10) / 10);
+    }
+    return { Timestamps: timestamps.reverse(), Values: values.reverse() };
+  };
+
   const cloudWatchRoutes: Route[] = [
     {
       command: cloudWatchSdk.DescribeAlarmsCommand,
@@ -823,6 +886,8 @@ export function createSimulatedAccount(
         const endMs = Math.min(input.EndTime ? new Date(input.EndTime).getTime() : now(), now());
         const results = (input.MetricDataQueries ?? []).map((query) => {
           const stat = query.MetricStat;
+          const perInstance = instanceCpu(stat, startMs, endMs);
+          if (perInstance) return { Id: query.Id, Label: 'CPUUtilization', ...perInstance, StatusCode: 'Complete' };
           const key = stat ? `${stat.Metric?.Namespace ?? ''}/${stat.Metric?.MetricName ?? ''}` : '';
           const entries = scenario.metrics[key];
           const periodMs = (stat?.Period ?? 60) * 1000;
@@ -931,6 +996,7 @@ export function createSimulatedAccount(
                     State: { Name: instance.state, Code: instance.state === 'running' ? 16 : 80 },
                     Tags: Object.entries(instance.tags).map(([Key, Value]) => ({ Key, Value })),
                     InstanceType: 't3.small',
+                    Monitoring: { State: instance.monitoring === 'detailed' ? 'enabled' : 'disabled' },
                     Placement: { AvailabilityZone: `${region}a` },
                   })),
                 },
@@ -1416,6 +1482,20 @@ function structuredCloneSafe(value: unknown): unknown {
     return structuredClone(value);
   } catch {
     return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v))) as unknown;
+  }
+}
+
+/** DescribeAlarms' metric fields for an alarm the scenario describes (none: a metric-math alarm). */
+/** A FIS action's status while its experiment is in `status`. */
+function actionStatus(status: string): string {
+  switch (status) {
+    case 'pending':
+    case 'initiating':
+      return 'pending';
+    case 'running':
+      return 'running';
+    default:
+      return status;
   }
 }
 

@@ -39,6 +39,61 @@ type Mutation = (config: Record<string, any>) => void;
 
 const cases: [string, Mutation, string, RegExp][] = [
   [
+    'a stopAfter that is not a duration',
+    (c) => (c.experiments[0].steadyState[1].http.stopAfter = '1 minute'),
+    'experiments[0].steadyState[1].http.stopAfter',
+    /http.stopAfter must be an ISO 8601 duration/,
+  ],
+  [
+    'a stopAfter on a probe that does not run during the fault',
+    (c) => Object.assign(c.experiments[0].steadyState[1].http, { during: false, stopAfter: 'PT1M' }),
+    'experiments[0].steadyState[1].http.stopAfter',
+    /needs the probe to run during the fault; remove during: false or stopAfter/,
+  ],
+  [
+    'during on a recovery.expect probe',
+    (c) =>
+      (c.experiments[0].recovery.expect = [{ asgCapacity: { name: 'g', minInService: 4, during: true } }]),
+    'experiments[0].recovery.expect[0].asgCapacity',
+    /recovery.expect probes run after the fault only/,
+  ],
+  [
+    'a minCpuPercent above 100',
+    (c) => (c.experiments[0].effect = { minCpuPercent: 120 }),
+    'experiments[0].effect.minCpuPercent',
+    /at most 100/,
+  ],
+  [
+    'an effect metric on a cpuStress fault',
+    (c) => (c.experiments[0].effect = { metric: { namespace: 'AWS/EC2', name: 'CPUUtilization' }, min: 50 }),
+    'experiments[0].effect.metric',
+    /effect.metric is for fisTemplate\/fisTemplateId; for cpuStress set effect.minCpuPercent/,
+  ],
+  [
+    'a minCpuPercent on an imported template',
+    (c) => {
+      c.experiments[0].fault = { fisTemplateId: 'EXTabcdef123456' };
+      c.experiments[0].effect = { minCpuPercent: 50 };
+    },
+    'experiments[0].effect.minCpuPercent',
+    /effect.minCpuPercent is for cpuStress/,
+  ],
+  [
+    'an effect metric without min or max',
+    (c) => {
+      c.experiments[0].fault = { fisTemplateId: 'EXTabcdef123456' };
+      c.experiments[0].effect = { metric: { namespace: 'AWS/EC2', name: 'NetworkIn' } };
+    },
+    'experiments[0].effect',
+    /effect.metric needs min or max/,
+  ],
+  [
+    'stress on some cores without a CPU threshold',
+    (c) => (c.experiments[0].fault.cpuStress.cores = 2),
+    'experiments[0].effect.minCpuPercent',
+    /cores is 2, so the instance's CPU depends on its core count: set effect.minCpuPercent/,
+  ],
+  [
     'loadPercent above 100',
     (c) => (c.experiments[0].fault.cpuStress.loadPercent = 150),
     'experiments[0].fault.cpuStress.loadPercent',

@@ -18,7 +18,9 @@ type StressInput = {
 
 function stressFault(stress: StressInput = {}, top: { fisReports?: boolean } = {}) {
   const { selection = 'ALL', ...rest } = stress;
-  return configWith({ cpuStress: { ...rest, targets: { tags: TAGS, selection } } }, {}, top);
+  // Stressing some cores only needs its own CPU threshold (the instance's CPU depends on its core count).
+  const effect = (rest.cores ?? 0) > 0 ? { effect: { minCpuPercent: 25 } } : {};
+  return configWith({ cpuStress: { ...rest, targets: { tags: TAGS, selection } } }, effect, top);
 }
 
 function build(stress: StressInput = {}): { stack: Stack; fault: CpuStressFault; template: Template } {
@@ -355,7 +357,7 @@ describe('CpuStressFault, cpuStress via FIS', () => {
     const tagged = { StringEquals: { [`aws:ResourceTag/${EXPERIMENT_TAG_KEY}`]: 'web-cpu-80' } };
     expect(policyStatements(Template.fromStack(stack), 'StarterServiceRole')).toEqual([
       {
-        Action: 'fis:GetExperiment',
+        Action: ['fis:GetExperiment', 'fis:ListExperimentResolvedTargets'],
         Effect: 'Allow',
         Resource: arnIn(':fis:eu-west-1:123456789012:experiment/*'),
         Condition: tagged,

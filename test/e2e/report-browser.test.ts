@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { abortedResult, passedResult } from '../fixtures/results';
+import { deviatedDuringResult, inconclusiveResult } from '../fixtures/observed-results';
 import { reportOf } from '../render/report-fixtures';
 
 const CHROMIUM =
@@ -105,5 +106,50 @@ describe.each([
     await page.screenshot({ path: screenshot, fullPage: true });
     await page.close();
     expect(existsSync(screenshot)).toBe(true);
+  });
+});
+
+describe('the during-fault probes on the timeline, in headless Chromium', () => {
+  it('draws a lane per probe with the 3 minutes of HTTP 503 in red where they happened', async () => {
+    const { page, consoleErrors } = await open('deviated-during', reportOf(deviatedDuringResult));
+
+    const lanes = page.locator('[data-section="probes-during"] svg.probe-lanes g.lane');
+    expect(await lanes.count()).toBe(4);
+    const health = page.locator('g.lane[data-probe="http:GET https://shop.example.com/health"]');
+    const failed = health.locator('rect.probe-fail');
+    expect(await failed.count()).toBe(1);
+    expect([await failed.getAttribute('data-from'), await failed.getAttribute('data-to')]).toEqual([
+      '2026-03-03T09:01:20.000Z',
+      '2026-03-03T09:04:20.000Z',
+    ]);
+    const bar = await failed.boundingBox();
+    const lane = await health.locator('rect').first().boundingBox();
+    // 3 of the fault's 6 minutes, starting a minute in: about half the lane, from about a sixth of it.
+    expect((bar?.width ?? 0) / (lane?.width ?? 1)).toBeGreaterThan(0.4);
+    expect((bar?.width ?? 0) / (lane?.width ?? 1)).toBeLessThan(0.6);
+    expect(((bar?.x ?? 0) - (lane?.x ?? 0)) / (lane?.width ?? 1)).toBeGreaterThan(0.1);
+    expect(await page.locator('g.lane[data-probe="alarm:sock-shop-5xx"] rect.probe-fail').count()).toBe(0);
+    await page
+      .locator('[data-section="probes-during"]')
+      .screenshot({ path: join(OUTPUT, 'deviated-during-lanes.png') });
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows the inconclusive outcome in its own colour and says nothing was proven', async () => {
+    const { page } = await open('inconclusive', reportOf(inconclusiveResult));
+
+    const badge = page.locator('article.card .badge').first();
+    expect(await badge.textContent()).toBe('INCONCLUSIVE');
+    expect(
+      await badge.evaluate(
+        (el) =>
+          (
+            globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+          ).getComputedStyle(el).backgroundColor,
+      ),
+    ).toBe('rgb(11, 87, 208)');
+    expect(await page.locator('p.reason').first().textContent()).toContain('nothing was proven');
+    await page.close();
   });
 });

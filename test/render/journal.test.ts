@@ -1,5 +1,12 @@
 import { buildJournal, journalKey, reportKey } from '../../lambdas/shared/render/journal';
-import { publishInput, resultsByOutcome, run } from '../fixtures/results';
+import { publishInput, resultsByOutcome as fixtures, run } from '../fixtures/results';
+import { deviatedDuringResult, inconclusiveResult } from '../fixtures/observed-results';
+
+const resultsByOutcome = {
+  ...fixtures,
+  'deviated-during': deviatedDuringResult,
+  inconclusive: inconclusiveResult,
+};
 import { journalValidator } from './journal-schema';
 
 describe('journalKey', () => {

@@ -1,3 +1,4 @@
+import { inconclusiveResult } from '../fixtures/observed-results';
 import { experimentMetricData, runMetricData } from '../../lambdas/shared/render/metrics';
 import { abortedResult, failedResult, passedResult, skippedResult } from '../fixtures/results';
 
@@ -12,10 +13,35 @@ describe('experimentMetricData', () => {
       { MetricName: 'HypothesisHeld', Dimensions: dims, Timestamp: at, Value: 1, Unit: 'None' },
       { MetricName: 'Aborted', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
       { MetricName: 'Deviated', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
+      { MetricName: 'Inconclusive', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
       { MetricName: 'Skipped', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
       { MetricName: 'Failed', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
       { MetricName: 'RecoverySeconds', Dimensions: dims, Timestamp: at, Value: 95, Unit: 'Seconds' },
     ]);
+  });
+
+  it('puts Inconclusive 1 and no HypothesisHeld for an experiment whose fault had no effect', () => {
+    const data = experimentMetricData(inconclusiveResult);
+
+    expect(data.map((d) => [d.MetricName, d.Value])).toEqual([
+      ['Aborted', 0],
+      ['Deviated', 0],
+      ['Inconclusive', 1],
+      ['Skipped', 0],
+      ['Failed', 0],
+    ]);
+  });
+
+  it('puts the time to detect when the verdict measured it', () => {
+    const data = experimentMetricData({ ...passedResult, timeToDetectSeconds: 45 });
+
+    expect(data).toContainEqual({
+      MetricName: 'TimeToDetectSeconds',
+      Dimensions: dims,
+      Timestamp: at,
+      Value: 45,
+      Unit: 'Seconds',
+    });
   });
 
   it('puts HypothesisHeld 0, Aborted 1 and the time to stop for an aborted experiment', () => {

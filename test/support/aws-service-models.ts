@@ -180,7 +180,7 @@ export interface ShapeFinding {
    * `unknown-member` / `unknown-enum`: a member or enum value the installed model does not know (an
    * older botocore may lack newer ones; only a listed {@link ModelAllowance} lets one through).
    */
-  readonly kind: 'invalid' | 'unknown-member' | 'unknown-enum';
+  readonly kind: 'invalid' | 'unknown-member' | 'unknown-enum' | 'unknown-operation';
   /** Where, in SDK member names; list indices as `[i]`, map values as `{key}`. */
   readonly path: string;
   readonly message: string;
@@ -447,8 +447,10 @@ export function checkCall(call: CheckedCallInput, dataDir?: string): CallCheck {
   const id = `${service}:${call.command}`;
   const answerKind = call.error !== undefined ? 'error' : 'output';
   if (!operation) {
+    // Reported as unknown (an allowance may list it with the AWS documentation that has it), never
+    // passed silently: the shapes of an operation the installed model predates cannot be checked.
     const finding: ShapeFinding = {
-      kind: 'invalid',
+      kind: 'unknown-operation',
       path: '(operation)',
       message: `${model.service} ${model.apiVersion} has no operation ${call.command}`,
     };
@@ -484,7 +486,7 @@ export interface ModelAllowance {
   /** `fis:StartExperiment`. */
   readonly operation: string;
   readonly direction: 'request' | 'answer';
-  readonly kind: 'unknown-member' | 'unknown-enum';
+  readonly kind: 'unknown-member' | 'unknown-enum' | 'unknown-operation';
   /** The path with list indices as `[]` and map keys as `{}` (e.g. `experiment.experimentOptions`). */
   readonly path: string;
   /** For `unknown-enum`: the value. */
@@ -607,6 +609,7 @@ export function staleAllowances(allowances: readonly ModelAllowance[], dataDir?:
     const [prefix, name] = a.operation.split(':') as [string, string];
     const model = loadServiceModel(prefix, dataDir);
     const operation = model.operations[name];
+    if (a.kind === 'unknown-operation') return operation !== undefined;
     const root = a.direction === 'request' ? operation?.input?.shape : operation?.output?.shape;
     if (!root) return false;
     const shapeName = shapeAt(model, root, a.path);
@@ -646,7 +649,11 @@ export function formatFigures(figures: ModelCheckFigures, dataDir: string = boto
     lines.push('unknown to the installed model, let through by a listed allowance:');
     for (const [allowance, count] of figures.allowed) {
       const what =
-        allowance.kind === 'unknown-enum' ? `enum value ${JSON.stringify(allowance.value)} at` : 'member';
+        allowance.kind === 'unknown-enum'
+          ? `enum value ${JSON.stringify(allowance.value)} at`
+          : allowance.kind === 'unknown-operation'
+            ? 'operation'
+            : 'member';
       lines.push(
         `  ${count} x ${allowance.operation} ${allowance.direction} ${what} ${allowance.path}: ${allowance.why}`,
       );

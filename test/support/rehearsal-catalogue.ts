@@ -83,6 +83,7 @@ export function largeFleet(name: string, size: number): Scenario {
     id: `i-0a1b2c3d4e5f6${String(i + 1).padStart(4, '0')}`,
     tags: { ...tags },
     state: 'running' as const,
+    monitoring: 'detailed' as const,
   }));
   return {
     ...base,

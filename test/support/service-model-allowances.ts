@@ -9,6 +9,20 @@ import type { ModelAllowance } from './aws-service-models';
  */
 export const MODEL_ALLOWANCES: readonly ModelAllowance[] = [
   {
+    operation: 'fis:ListExperimentResolvedTargets',
+    direction: 'request',
+    kind: 'unknown-operation',
+    path: '(operation)',
+    why: 'the targets a FIS experiment resolved (effect verification); FIS API reference, ListExperimentResolvedTargets (2024)',
+  },
+  {
+    operation: 'fis:ListExperimentResolvedTargets',
+    direction: 'answer',
+    kind: 'unknown-operation',
+    path: '(operation)',
+    why: 'FIS API reference, ListExperimentResolvedTargets (2024): resolvedTargets[].targetInformation',
+  },
+  {
     operation: 'fis:StartExperiment',
     direction: 'request',
     kind: 'unknown-member',

@@ -3,7 +3,14 @@
  * Built from one ExperimentResult (its plan snapshot included), so a journal alone can be re-rendered.
  */
 import { faultIds, faultLabel } from '../fault-ref';
-import type { ExperimentResult, ProbeResult, SteadyStateCheck } from '../types';
+import type {
+  DuringProbe,
+  EffectResult,
+  ExperimentResult,
+  Finding,
+  ProbeResult,
+  SteadyStateCheck,
+} from '../types';
 import { fisExperimentUrl, ssmCommandUrl, type LinkSettings } from './links';
 import {
   formatSeconds,
@@ -13,6 +20,7 @@ import {
   outcomeLabel,
   secondsBetween,
 } from './format';
+import { impactRank } from '../vocabulary';
 
 /** A label and a value. */
 export interface CardField {
@@ -28,8 +36,16 @@ export interface CardProbe {
   readonly observed: string;
 }
 
+/** One probe while the fault ran, ready to show. */
+export interface CardDuringProbe {
+  readonly ok: boolean;
+  readonly id: string;
+  readonly summary: string;
+}
+
 /** One steady-state check, ready to show. */
 export interface CardCheck {
+  readonly phase: SteadyStateCheck['phase'];
   readonly title: string;
   readonly steady: boolean;
   readonly probes: readonly CardProbe[];
@@ -55,8 +71,13 @@ export interface Card {
   readonly duration: readonly CardField[];
   readonly abortConditions: readonly string[];
   readonly checks: readonly CardCheck[];
+  /** The probes while the fault ran (title and one line each); absent when none ran during it. */
+  readonly during?: { readonly title: string; readonly probes: readonly CardDuringProbe[] };
+  /** Effect verification: did the fault act? (absent when nothing was injected) */
+  readonly effect: readonly CardField[];
   readonly fault: readonly CardField[];
   readonly conclusions: readonly CardField[];
+  readonly automate: readonly string[];
   readonly digDeeper: readonly string[];
   readonly timings: readonly CardField[];
   /** Per-experiment links (FIS experiment or SSM command). */
@@ -67,8 +88,49 @@ const DEFAULT_ADVICE: Partial<Record<ExperimentResult['outcome'], string>> = {
   skipped:
     'Nothing was injected. Look at the guard rails and the steady-state probes below that were not ok, fix the system or the probe, then run it again on demand: npx chaos-cadence run <experiment>.',
   failed:
-    'The orchestration failed; any fault was stopped. Open the Step Functions execution (link below), find the failed state and its error, fix the cause, then run it again on demand: npx chaos-cadence run <experiment>.',
+    'The orchestration failed. Check the Stop line below: unless it says the stop was confirmed, check the fault by hand. Open the Step Functions execution (link below), find the failed state and its error, fix the cause, then run it again on demand: npx chaos-cadence run <experiment>.',
+  inconclusive:
+    'Nothing was proven: the fault did not visibly act. Check the effect line below, fix the cause (SSM agent, stress tool, monitoring), then run it again on demand: npx chaos-cadence run <experiment>.',
 };
+
+const EFFECT_WORDS: Readonly<Record<EffectResult['status'], string>> = {
+  seen: 'seen',
+  partial: 'seen on some targets only',
+  'not-seen': 'NOT seen',
+  'no-data': 'not verified (no data)',
+  unverified: 'unverified',
+};
+
+function effectFields(effect: EffectResult | undefined, injected: boolean): CardField[] {
+  if (!injected) return [];
+  if (!effect) return [{ label: 'Effect', value: 'unverified: this run recorded no effect check' }];
+  return [
+    { label: 'Effect', value: `${EFFECT_WORDS[effect.status]}: ${effect.detail}` },
+    ...(effect.threshold !== undefined ? [{ label: 'Effect threshold', value: effect.threshold }] : []),
+    ...(effect.command !== undefined ? [{ label: 'Command', value: effect.command }] : []),
+  ];
+}
+
+function duringLine(p: DuringProbe): CardDuringProbe {
+  const clockOf = (iso: string | undefined): string => (iso === undefined ? '-' : iso.slice(11, 19));
+  const unevaluated = p.unevaluated > 0 ? `, ${p.unevaluated} not evaluated` : '';
+  const range =
+    p.min !== undefined && p.max !== undefined && p.kind !== 'http' ? `, values ${p.min} to ${p.max}` : '';
+  if (p.failures === 0) {
+    return { ok: true, id: p.id, summary: `held in all ${p.checks} checks${range}${unevaluated}` };
+  }
+  const longest =
+    p.longestFailureSeconds > 0 ? `, longest failure ${formatSeconds(p.longestFailureSeconds)}` : '';
+  return {
+    ok: false,
+    id: p.id,
+    summary: `failed ${p.failures} of ${p.checks} checks (first ${clockOf(p.firstFailureAt)}, last ${clockOf(p.lastFailureAt)} UTC${longest}); worst: ${p.worst?.observed ?? '-'}${range}${unevaluated}`,
+  };
+}
+
+function findingText(f: Finding): string {
+  return `${f.answer}: ${f.text}`;
+}
 
 function probeLine(probe: ProbeResult): CardProbe {
   return {
@@ -81,6 +143,7 @@ function probeLine(probe: ProbeResult): CardProbe {
 
 function check(title: string, c: SteadyStateCheck): CardCheck {
   return {
+    phase: c.phase,
     title: `${title}, ${formatTime(c.checkedAt)}: ${c.steady ? 'steady' : 'NOT steady'}`,
     steady: c.steady,
     probes: c.probes.map(probeLine),
@@ -146,6 +209,7 @@ function timings(result: ExperimentResult): CardField[] {
       label: 'Fault ran for',
       value: formatSeconds(secondsBetween(result.fault?.startedAt, result.faultEndedAt)),
     },
+    { label: 'Time to detect', value: formatSeconds(result.timeToDetectSeconds) },
     { label: 'Time to stop', value: formatSeconds(result.timeToStopSeconds) },
     { label: 'Recovery', value: formatSeconds(result.recoverySeconds) },
     { label: 'Ended', value: formatTime(result.endedAt) },
@@ -190,7 +254,9 @@ export function buildCard(
     hypothesis: result.hypothesis,
     expectedImpact: impactLabel(result.expectedImpact),
     observedImpact: injected ? impactLabel(result.observedImpact) : 'not measured (no fault was injected)',
-    ...(injected ? { impactAsExpected: result.observedImpact === result.expectedImpact } : {}),
+    ...(injected && result.outcome !== 'inconclusive'
+      ? { impactAsExpected: impactRank(result.observedImpact) <= impactRank(result.expectedImpact) }
+      : {}),
     scope,
     duration: [
       { label: 'Fault', value: formatSeconds(plan.fault.durationSeconds) },
@@ -200,43 +266,33 @@ export function buildCard(
     ],
     abortConditions: [
       ...plan.stopConditions.map((s) => `alarm ${s.alarmName} enters ALARM`),
+      ...plan.steadyState.flatMap((p) =>
+        p.stopAfterSeconds !== undefined
+          ? [`probe ${p.id} fails continuously for ${formatSeconds(p.stopAfterSeconds)} during the fault`]
+          : [],
+      ),
       'the kill switch is turned on (npx chaos-cadence halt)',
       `the fault runs longer than ${formatSeconds(plan.fault.maxRunSeconds)}`,
     ],
     checks: checks(result),
+    ...(result.during && result.during.probes.length > 0
+      ? {
+          during: {
+            title: `Steady state during the fault (${result.during.checks} polls${result.during.firstAt !== undefined ? `, ${formatTime(result.during.firstAt)} to ${formatTime(result.during.lastAt)}` : ''}): ${result.during.probes.some((p) => p.failures > 0) ? 'NOT steady' : 'steady'}`,
+            probes: result.during.probes.map(duringLine),
+          },
+        }
+      : {}),
+    effect: effectFields(result.effect, injected),
     fault: faultFields(result),
     conclusions: [
-      {
-        label: 'Expected',
-        value: conclusionText(
-          conclusions.expected,
-          'the system behaved as the hypothesis said',
-          'the system did not behave as the hypothesis said',
-        ),
-      },
-      {
-        label: 'Detected',
-        value: conclusionText(
-          conclusions.detected,
-          'monitoring saw the impact (or there was none to see)',
-          'monitoring did not see the impact',
-        ),
-      },
-      {
-        label: 'Handled',
-        value: conclusionText(
-          conclusions.handled,
-          'the system returned to steady state by itself in the recovery window',
-          'the system did not return to steady state by itself in the recovery window',
-        ),
-      },
+      { label: 'Expected', value: findingText(conclusions.expected) },
+      { label: 'Detected', value: findingText(conclusions.detected) },
+      { label: 'Handled', value: findingText(conclusions.handled) },
     ],
+    automate: conclusions.automate,
     digDeeper: conclusions.digDeeper,
     timings: timings(result),
     links,
   };
-}
-
-function conclusionText(value: boolean, yes: string, no: string): string {
-  return value ? `yes: ${yes}` : `no: ${no}`;
 }

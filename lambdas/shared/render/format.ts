@@ -12,11 +12,14 @@ export function outcomeLabel(outcome: Outcome): string {
 /** One sentence per outcome: what it means (DESIGN.md, "Outcomes"). */
 export const OUTCOME_MEANING: Readonly<Record<Outcome, string>> = {
   passed:
-    'steady before, no stop condition fired, steady again within the recovery window: the hypothesis held',
-  deviated: 'the fault ran its course but the steady state did not return in time: a weakness',
-  aborted: 'a stop condition (or the kill switch) fired; the fault was stopped early',
+    'steady before; the impact seen during and after the fault stayed within the expectation; steady again within the recovery window: the hypothesis held',
+  deviated:
+    'the fault ran its course, but the impact exceeded the expectation (during or after it) or the steady state did not return in time: a weakness',
+  aborted:
+    'a stop condition (alarm, probe stopAfter or the kill switch) fired, so stopping the fault was requested early (the stop field says whether it was confirmed)',
+  inconclusive: 'the fault ran but had no observable effect: nothing was proven',
   skipped: 'guard rails or the steady state before the fault said no; nothing was injected',
-  failed: 'the orchestration itself failed; the fault was stopped and that is recorded',
+  failed: 'the orchestration itself failed; the stop was requested and its confirmation is recorded',
 };
 
 /** `2026-03-03 09:00:12 UTC`, or the text unchanged when it is not a date. */

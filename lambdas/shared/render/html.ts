@@ -3,12 +3,14 @@
  * forbids loading anything), laid out as the experiment card, readable on screen and on paper.
  * Every piece of user or AWS text is escaped.
  */
-import type { ExperimentResult, Impact, Outcome, RunJournal } from '../types';
+import type { ExperimentResult, Outcome, RunJournal } from '../types';
+import { IMPACTS } from '../vocabulary';
 import { buildCard, type Card, type CardField } from './card';
 import { renderLegendHtml, renderPanelSvg, type ExperimentChart } from './chart';
 import { escapeHtml } from './escape';
 import { formatClock, formatTime, outcomeLabel } from './format';
 import type { LinkSettings, RunLinks } from './links';
+import { renderProbeLanesSvg } from './probe-lanes';
 import { buildTimeline } from './timeline';
 import { TREND_CSS, trendHtml, type RunTrends } from './trend';
 
@@ -28,11 +30,10 @@ export const OUTCOME_COLOURS: Readonly<Record<Outcome, { readonly bg: string; re
   passed: { bg: '#1b7f3b', fg: '#ffffff' },
   deviated: { bg: '#b35c00', fg: '#ffffff' },
   aborted: { bg: '#b00020', fg: '#ffffff' },
+  inconclusive: { bg: '#0b57d0', fg: '#ffffff' },
   skipped: { bg: '#5f6368', fg: '#ffffff' },
   failed: { bg: '#6a1b9a', fg: '#ffffff' },
 };
-
-const IMPACTS: readonly Impact[] = ['none', 'degraded', 'outage'];
 
 const CSS = `
 :root { color-scheme: light; }
@@ -123,19 +124,34 @@ function impactsHtml(result: ExperimentResult, injected: boolean): string {
   return `<ul class="impacts" aria-label="impact scale">${items.join('')}</ul>`;
 }
 
-function checksHtml(card: Card): string {
-  if (card.checks.length === 0) return '<p class="note">No steady-state check was recorded.</p>';
-  return card.checks
+/** The checks in the order they happened: before, during (`during`, already rendered), after. */
+function checksHtml(card: Card, during: string): string {
+  if (card.checks.length === 0) return during || '<p class="note">No steady-state check was recorded.</p>';
+  const hasBefore = card.checks.some((c) => c.phase === 'before');
+  return (
+    (hasBefore ? '' : during) +
+    card.checks
+      .map(
+        (c) =>
+          `<table class="probes"><caption>${escapeHtml(c.title)}</caption><thead><tr><th>result</th><th>probe</th><th>expected</th><th>observed</th></tr></thead><tbody>${c.probes
+            .map(
+              (p) =>
+                `<tr><td class="${p.ok ? 'ok' : 'bad'}">${p.ok ? 'ok' : 'NOT OK'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.expected)}</td><td>${escapeHtml(p.observed)}</td></tr>`,
+            )
+            .join('')}</tbody></table>${c.phase === 'before' ? during : ''}`,
+      )
+      .join('')
+  );
+}
+
+function duringHtml(card: Card): string {
+  if (!card.during) return '';
+  return `<table class="probes during"><caption>${escapeHtml(card.during.title)}</caption><thead><tr><th>result</th><th>probe</th><th>during the fault</th></tr></thead><tbody>${card.during.probes
     .map(
-      (c) =>
-        `<table class="probes"><caption>${escapeHtml(c.title)}</caption><thead><tr><th>result</th><th>probe</th><th>expected</th><th>observed</th></tr></thead><tbody>${c.probes
-          .map(
-            (p) =>
-              `<tr><td class="${p.ok ? 'ok' : 'bad'}">${p.ok ? 'ok' : 'NOT OK'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.expected)}</td><td>${escapeHtml(p.observed)}</td></tr>`,
-          )
-          .join('')}</tbody></table>`,
+      (p) =>
+        `<tr><td class="${p.ok ? 'ok' : 'bad'}">${p.ok ? 'ok' : 'NOT OK'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.summary)}</td></tr>`,
     )
-    .join('');
+    .join('')}</tbody></table>`;
 }
 
 function chartHtml(result: ExperimentResult, chart: ExperimentChart | undefined, index: number): string {
@@ -220,16 +236,25 @@ function cardHtml(result: ExperimentResult, options: ReportOptions, index: numbe
         { label: 'Observed impact', value: card.observedImpact },
         { label: 'Expected impact', value: card.expectedImpact },
         ...asExpected,
+        ...card.effect,
         ...card.fault,
-      ])}${checksHtml(card)}`,
+      ])}${checksHtml(card, duringHtml(card))}`,
     ),
   );
   const digDeeper =
     card.digDeeper.length === 0
       ? '<p class="note">Nothing noted.</p>'
       : `<ul>${card.digDeeper.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`;
+  const automate =
+    card.automate.length === 0
+      ? '<p class="note">Nothing noted.</p>'
+      : `<ul>${card.automate.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`;
   parts.push(
-    section('conclusions', 'Conclusions', `${fieldsHtml(card.conclusions)}<h4>Dig deeper</h4>${digDeeper}`),
+    section(
+      'conclusions',
+      'Conclusions',
+      `${fieldsHtml(card.conclusions)}<h4>Automate</h4>${automate}<h4>Dig deeper</h4>${digDeeper}`,
+    ),
   );
   parts.push('<div class="grid">');
   parts.push(section('timings', 'Timings (UTC)', fieldsHtml(card.timings)));
@@ -241,6 +266,15 @@ function cardHtml(result: ExperimentResult, options: ReportOptions, index: numbe
     .join('');
   parts.push(section('timeline', 'Timeline (UTC)', `<ol class="timeline">${events}</ol>`));
   parts.push('</div>');
+  if (result.during && result.during.probes.length > 0) {
+    parts.push(
+      section(
+        'probes-during',
+        'Probes during the fault (UTC)',
+        renderProbeLanesSvg(result, `lanes-${index}`),
+      ),
+    );
+  }
   parts.push(
     section(
       'chart',

@@ -3,7 +3,8 @@
  * The dashboard graphs exactly these names (lib/constructs/dashboard.ts imports them).
  */
 import type { ExperimentTrend } from '../resilience/trend';
-import type { ExperimentResult, Outcome } from '../types';
+import type { ExperimentResult } from '../types';
+import { TESTED_OUTCOMES } from '../vocabulary';
 
 /** The metric namespace. */
 export const METRIC_NAMESPACE = 'ChaosCadence';
@@ -19,10 +20,12 @@ export const METRIC_NAMES = {
   hypothesisHeld: 'HypothesisHeld',
   aborted: 'Aborted',
   deviated: 'Deviated',
+  inconclusive: 'Inconclusive',
   skipped: 'Skipped',
   failed: 'Failed',
   recoverySeconds: 'RecoverySeconds',
   timeToStopSeconds: 'TimeToStopSeconds',
+  timeToDetectSeconds: 'TimeToDetectSeconds',
   resilienceScore: 'ResilienceScore',
 } as const;
 
@@ -38,16 +41,14 @@ export interface MetricDatumSpec {
   readonly Unit: 'Count' | 'Seconds' | 'None';
 }
 
-/** Outcomes in which the hypothesis was actually put to the test (a fault ran to a verdict). */
-const TESTED: ReadonlySet<Outcome> = new Set<Outcome>(['passed', 'deviated', 'aborted']);
-
 /**
  * The data points of one experiment, timestamped at the experiment's start (the run).
  *
  * - `HypothesisHeld` (1/0) only when the hypothesis was tested (passed, deviated, aborted): a skipped
- *   or failed run says nothing about resilience, and a 0 there would draw a false drop on the dashboard.
- * - `Aborted`, `Deviated`, `Skipped`, `Failed`: 1 or 0, always, so each series is continuous.
- * - `RecoverySeconds`, `TimeToStopSeconds`: only when the verdict measured them.
+ *   or failed run says nothing about resilience, and a 0 there would draw a false drop on the dashboard;
+ *   nor does an inconclusive one (the fault had no effect: nothing was tested).
+ * - `Aborted`, `Deviated`, `Inconclusive`, `Skipped`, `Failed`: 1 or 0, always, so each series is continuous.
+ * - `RecoverySeconds`, `TimeToStopSeconds`, `TimeToDetectSeconds`: only when the verdict measured them.
  */
 export function experimentMetricData(result: ExperimentResult): MetricDatumSpec[] {
   const dimensions = [{ Name: EXPERIMENT_DIMENSION, Value: result.name }];
@@ -60,12 +61,13 @@ export function experimentMetricData(result: ExperimentResult): MetricDatumSpec[
     Unit,
   });
   const data: MetricDatumSpec[] = [];
-  if (TESTED.has(result.outcome)) {
+  if (TESTED_OUTCOMES.includes(result.outcome)) {
     data.push(datum(METRIC_NAMES.hypothesisHeld, result.outcome === 'passed' ? 1 : 0, 'None'));
   }
   data.push(
     datum(METRIC_NAMES.aborted, result.outcome === 'aborted' ? 1 : 0, 'Count'),
     datum(METRIC_NAMES.deviated, result.outcome === 'deviated' ? 1 : 0, 'Count'),
+    datum(METRIC_NAMES.inconclusive, result.outcome === 'inconclusive' ? 1 : 0, 'Count'),
     datum(METRIC_NAMES.skipped, result.outcome === 'skipped' ? 1 : 0, 'Count'),
     datum(METRIC_NAMES.failed, result.outcome === 'failed' ? 1 : 0, 'Count'),
   );
@@ -74,6 +76,9 @@ export function experimentMetricData(result: ExperimentResult): MetricDatumSpec[
   }
   if (result.timeToStopSeconds !== undefined) {
     data.push(datum(METRIC_NAMES.timeToStopSeconds, result.timeToStopSeconds, 'Seconds'));
+  }
+  if (result.timeToDetectSeconds !== undefined) {
+    data.push(datum(METRIC_NAMES.timeToDetectSeconds, result.timeToDetectSeconds, 'Seconds'));
   }
   return data;
 }

@@ -3,7 +3,8 @@
  * API reference and its service model), so the subject is made ASCII, single-line and cut to fit (the
  * body always carries the full text).
  */
-import type { ExperimentResult, Outcome } from '../types';
+import type { ExperimentResult } from '../types';
+import { OUTCOMES } from '../vocabulary';
 import { outcomeLabel } from './format';
 
 /** SNS's subject limit: less than 100 characters. */
@@ -11,8 +12,6 @@ export const MAX_SUBJECT_LENGTH = 99;
 
 /** The prefix every subject starts with, so mail rules can sort them. */
 export const SUBJECT_PREFIX = '[chaos-cadence]';
-
-const OUTCOME_ORDER: readonly Outcome[] = ['passed', 'deviated', 'aborted', 'skipped', 'failed'];
 
 /** Makes text safe for an SNS subject: printable ASCII, one line, single spaces. */
 export function toSubjectText(text: string): string {
@@ -59,7 +58,7 @@ export function emailSubject(
     head = `${SUBJECT_PREFIX} ${only.name}: ${outcomeLabel(only.outcome)}${dry}`;
     reason = only.reason;
   } else {
-    const counts = OUTCOME_ORDER.map((o) => [o, results.filter((r) => r.outcome === o).length] as const)
+    const counts = OUTCOMES.map((o) => [o, results.filter((r) => r.outcome === o).length] as const)
       .filter(([, n]) => n > 0)
       .map(([o, n]) => `${n} ${outcomeLabel(o)}`)
       .join(', ');

@@ -71,9 +71,19 @@ function cardText(card: Card): string[] {
   out.push(field('Observed impact', card.observedImpact));
   out.push(field('Expected impact', card.expectedImpact));
   if (card.impactAsExpected !== undefined) {
-    out.push(field('As expected?', card.impactAsExpected ? 'yes' : 'NO: observed differs from expected'));
+    out.push(field('As expected?', card.impactAsExpected ? 'yes' : 'NO: observed exceeds expected'));
   }
+  out.push(...fields(card.effect));
   out.push(...fields(card.fault));
+  const during = (): void => {
+    if (!card.during) return;
+    out.push('', wrap(card.during.title, WIDTH, '  '));
+    for (const p of card.during.probes) {
+      out.push(wrap(`${p.id}: ${p.summary}`, WIDTH, '         ', `  [${p.ok ? 'ok' : 'NOT OK'}] `));
+    }
+  };
+  // Before, during, after: in the order they happened.
+  if (!card.checks.some((c) => c.phase === 'before')) during();
   for (const c of card.checks) {
     out.push('', wrap(c.title, WIDTH, '  '));
     for (const p of c.probes) {
@@ -86,9 +96,15 @@ function cardText(card: Card): string[] {
         ),
       );
     }
+    if (c.phase === 'before') during();
   }
   out.push(...heading('Conclusions'));
   out.push(...fields(card.conclusions));
+  if (card.automate.length === 0) {
+    out.push(field('Automate', 'nothing noted'));
+  } else {
+    out.push('Automate', ...bullets(card.automate));
+  }
   if (card.digDeeper.length === 0) {
     out.push(field('Dig deeper', 'nothing noted'));
   } else {

@@ -35,6 +35,15 @@ export function buildTimeline(result: ExperimentResult): TimelineEvent[] {
       text: `fault started: ${faultLabel(fault)}${fault.dryRun ? ' (dry run)' : ''}`,
     });
   }
+  for (const probe of result.during?.probes ?? []) {
+    for (const segment of probe.segments.filter((s) => !s.ok)) {
+      events.push({
+        at: segment.from,
+        kind: 'check-bad',
+        text: `during the fault, ${probe.id} failed (${segment.checks} check(s) to ${segment.to.slice(11, 19)}): ${segment.observed}`,
+      });
+    }
+  }
   for (const t of result.alarmTransitions) {
     events.push({
       at: t.at,
@@ -46,7 +55,7 @@ export function buildTimeline(result: ExperimentResult): TimelineEvent[] {
     events.push({
       at: result.stop.requestedAt,
       kind: 'stop',
-      text: `stop requested (${result.stop.reason}); confirmed ${result.stop.confirmedState}${result.stop.alreadyEnded ? ', had already ended' : ''}`,
+      text: `stop requested (${result.stop.reason}); last state read ${result.stop.confirmedState}${result.stop.alreadyEnded ? ', had already ended' : ''}`,
     });
   }
   if (result.faultEndedAt) {

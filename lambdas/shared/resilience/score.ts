@@ -18,10 +18,10 @@
 import type { Outcome } from '../types';
 
 /**
- * Every outcome the score accepts: the workflow's outcomes and `inconclusive` (the fault ran but no
- * effect was seen), which the score treats as "not tested" whether or not the workflow emits it yet.
+ * Every outcome the score accepts: the workflow's outcomes; `inconclusive` (the fault ran but no
+ * effect was seen) counts as "not tested".
  */
-export type ScoredOutcome = Outcome | 'inconclusive';
+export type ScoredOutcome = Outcome;
 
 /** Outcomes that tested the hypothesis, and whether it held. */
 const TESTED_VALUE: Readonly<Partial<Record<ScoredOutcome, number>>> = {

@@ -17,7 +17,12 @@ import type { ExperimentPlan, FaultRef, FaultState } from '../../../lambdas/shar
 import { run, webCpu80Plan } from '../../fixtures/results';
 import { mockRuntime, T0, withLiveClock } from '../check-steady-state/mock-runtime';
 
-const plan: ExperimentPlan = { ...webCpu80Plan, stopConditions: [{ alarmName: 'shop-5xx' }] };
+/** The example plan with its probes not run during the fault (the during-fault probes: during.test.ts). */
+const plan: ExperimentPlan = {
+  ...webCpu80Plan,
+  steadyState: webCpu80Plan.steadyState.map((p) => ({ ...p, during: false })),
+  stopConditions: [{ alarmName: 'shop-5xx' }],
+};
 const fisFault: FaultRef = {
   kind: 'fis',
   id: 'EXP1',

@@ -169,6 +169,7 @@ describe('publishResults', () => {
         { MetricName: 'HypothesisHeld', Dimensions: dims, Timestamp: at, Value: 1, Unit: 'None' },
         { MetricName: 'Aborted', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
         { MetricName: 'Deviated', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
+        { MetricName: 'Inconclusive', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
         { MetricName: 'Skipped', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
         { MetricName: 'Failed', Dimensions: dims, Timestamp: at, Value: 0, Unit: 'Count' },
         { MetricName: 'RecoverySeconds', Dimensions: dims, Timestamp: at, Value: 95, Unit: 'Seconds' },

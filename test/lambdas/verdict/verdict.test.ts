@@ -104,7 +104,10 @@ describe('verdict', () => {
 
       const result = verdict({ ...passed, poll, stop: { ...stop, reason } }, clock);
 
-      expect([result.outcome, result.reason]).toEqual(['aborted', `${prefix}x`]);
+      expect([result.outcome, result.reason]).toEqual([
+        'aborted',
+        `${prefix}x; the fault was stopped (confirmed stopped)`,
+      ]);
     });
 
     it('is failed, not aborted, when the fault was stopped because it could not be watched', () => {
@@ -151,13 +154,15 @@ describe('verdict', () => {
       ]);
     });
 
-    it('is failed by an error, saying the fault was stopped', () => {
+    it('is failed by an error, saying the fault was stopped when a read confirmed it', () => {
       const errors = { PollStopConditions: { Error: 'Lambda.Unknown', Cause: 'boom' } };
 
       const result = verdict({ ...passed, errors, stop: { ...stop, reason: 'error' } }, clock);
 
       expect(result.outcome).toBe('failed');
-      expect(result.reason).toBe('PollStopConditions failed: Lambda.Unknown; the fault was stopped');
+      expect(result.reason).toBe(
+        'PollStopConditions failed: Lambda.Unknown; the fault was stopped (confirmed stopped)',
+      );
       expect(result.error).toEqual({ error: 'Lambda.Unknown', cause: 'boom', state: 'PollStopConditions' });
     });
 
@@ -272,9 +277,19 @@ describe('verdict', () => {
   describe('conclusions', () => {
     it('concludes expected, detected and handled when the hypothesis held', () => {
       expect(verdict(passed, clock).conclusions).toEqual({
-        expected: true,
-        detected: true,
-        handled: true,
+        expected: {
+          answer: 'yes',
+          text: 'observed "none" vs expected "none"; no probe ran during the fault; steady at the first check after the fault',
+        },
+        detected: {
+          answer: 'not applicable',
+          text: 'no impact to detect: no probe failed and no alarm fired',
+        },
+        handled: {
+          answer: 'yes',
+          text: 'steady again 30 s after the fault ended (check 1, recovery window 5 min)',
+        },
+        automate: [],
         digDeeper: [],
       });
     });
@@ -282,20 +297,20 @@ describe('verdict', () => {
     it('asks to dig deeper when the impact exceeded the expected one', () => {
       const result = verdict({ ...passed, poll: alarmFired, stop }, clock);
 
-      expect(result.conclusions.expected).toBe(false);
+      expect(result.conclusions.expected.answer).toBe('no');
       expect(result.conclusions.digDeeper[0]).toContain('exceeded the expected "none"');
     });
 
     it('concludes not detected when the system was impacted but no alarm fired', () => {
       const after = recovered([check('after', false, 430), check('after', true, 460)]);
 
-      expect(verdict({ ...passed, after }, clock).conclusions.detected).toBe(false);
+      expect(verdict({ ...passed, after }, clock).conclusions.detected.answer).toBe('no');
     });
 
     it('concludes not handled when the steady state did not return', () => {
       const result = verdict({ ...passed, after: recovered([check('after', false, 690)]) }, clock);
 
-      expect(result.conclusions.handled).toBe(false);
+      expect(result.conclusions.handled.answer).toBe('no');
     });
 
     it('concludes nothing for a skipped experiment', () => {
@@ -304,11 +319,13 @@ describe('verdict', () => {
         clock,
       );
 
+      const none = { answer: 'not applicable', text: 'the fault was not injected; nothing to conclude' };
       expect(result.conclusions).toEqual({
-        expected: false,
-        detected: false,
-        handled: false,
-        digDeeper: ['The fault was not injected; nothing to conclude.'],
+        expected: none,
+        detected: none,
+        handled: none,
+        automate: [],
+        digDeeper: [],
       });
     });
   });
