@@ -9,6 +9,22 @@ import type { ModelAllowance } from './aws-service-models';
  */
 export const MODEL_ALLOWANCES: readonly ModelAllowance[] = [
   {
+    operation: 'fis:StartExperiment',
+    direction: 'answer',
+    kind: 'unknown-enum',
+    path: 'experiment.actions{}.state.status',
+    value: 'skipped',
+    why: 'the action state of a dry run (actionsMode skip-all); FIS API reference, ExperimentActionStatus (2024)',
+  },
+  {
+    operation: 'fis:GetExperiment',
+    direction: 'answer',
+    kind: 'unknown-enum',
+    path: 'experiment.actions{}.state.status',
+    value: 'skipped',
+    why: 'the action state of a dry run (actionsMode skip-all); FIS API reference, ExperimentActionStatus (2024)',
+  },
+  {
     operation: 'fis:ListExperimentResolvedTargets',
     direction: 'request',
     kind: 'unknown-operation',
