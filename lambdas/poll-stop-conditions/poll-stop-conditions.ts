@@ -13,6 +13,7 @@ import type {
   StopReason,
 } from '../shared/types';
 import { TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
+import { readStopRecord } from '../shared/stop-records';
 
 export { TERMINAL_FAULT_STATES } from '../shared/faults';
 import { sleep } from './sleep';
@@ -33,6 +34,10 @@ export interface PollInput {
 export interface ObservedFault {
   readonly state: FaultState;
   readonly reason?: string;
+  /** When the service says it ended (FIS `endTime`). */
+  readonly endedAt?: string;
+  /** Set when the state could not be read this time (the last known state is kept). */
+  readonly unreadable?: string;
 }
 
 /** SSM invocation statuses folded into one fault state. */
@@ -62,7 +67,12 @@ export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<O
       runtime.clients.fis.send(new GetExperimentCommand({ id: fault.id })),
     );
     const state = answer.experiment?.state;
-    return { state: toFaultState(state?.status), ...(state?.reason ? { reason: state.reason } : {}) };
+    const endTime = answer.experiment?.endTime;
+    return {
+      state: toFaultState(state?.status),
+      ...(state?.reason ? { reason: state.reason } : {}),
+      ...(endTime ? { endedAt: endTime.toISOString() } : {}),
+    };
   }
   const statuses: string[] = [];
   let nextToken: string | undefined;
@@ -86,7 +96,9 @@ export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<O
 }
 
 /** The kill switch's value: `on` also when missing or unreadable as off/on (fail safe). */
-export async function killSwitchOn(runtime: Runtime): Promise<{ on: boolean; detail: string }> {
+export async function killSwitchOn(
+  runtime: Runtime,
+): Promise<{ on: boolean; detail: string; since?: string }> {
   const name = runtime.settings.killSwitchParameter;
   try {
     const answer = await awsCall('ssm:GetParameter', () =>
@@ -94,8 +106,10 @@ export async function killSwitchOn(runtime: Runtime): Promise<{ on: boolean; det
     );
     const value = (answer.Parameter?.Value ?? '').trim().toLowerCase();
     if (value === 'off') return { on: false, detail: 'kill switch is off' };
+    const since = answer.Parameter?.LastModifiedDate;
     return {
       on: true,
+      ...(since ? { since: since.toISOString() } : {}),
       detail: `kill switch ${name} is ${value === 'on' ? 'on' : `"${value}" (treated as on)`}`,
     };
   } catch (error) {
@@ -179,6 +193,57 @@ function decide(
   };
 }
 
+/** Reads the fault, keeping its last known state when the read fails (the poll still watches the rest). */
+async function observeFaultTolerantly(input: PollInput, previous: PollResult | null, runtime: Runtime) {
+  try {
+    return await observeFault(input.fault, runtime);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { state: previous?.faultState ?? input.fault.state, unreadable: message } satisfies ObservedFault;
+  }
+}
+
+/** Who stopped the fault and from which transition, for a poll that stops or sees it stopped early. */
+async function attribution(
+  input: PollInput,
+  decision: Decision,
+  fault: ObservedFault,
+  context: { firstAlarmAt?: string; killSwitchSince?: string; now: Date },
+  runtime: Runtime,
+): Promise<Pick<PollResult, 'stoppedBy' | 'triggeredAt' | 'stopRequestedAt' | 'reason'>> {
+  const endedEarly = ['stopping', 'stopped', 'cancelled'].includes(fault.state);
+  if (decision.action !== 'stop' && !(decision.action === 'finished' && endedEarly)) return {};
+  const record = await readStopRecord(input.run.runId, input.fault.id, runtime);
+  if (record) {
+    return {
+      stoppedBy: record.by,
+      reason: record.reason,
+      stopRequestedAt: record.requestedAt,
+      ...(record.triggeredAt !== undefined ? { triggeredAt: record.triggeredAt } : {}),
+    };
+  }
+  if (decision.action === 'finished') {
+    // Ended early without a record: FIS stops on its native stop conditions (the same alarms).
+    return decision.reason === 'stop-condition' && input.fault.kind === 'fis'
+      ? {
+          stoppedBy: 'fis-native',
+          ...(context.firstAlarmAt !== undefined ? { triggeredAt: context.firstAlarmAt } : {}),
+          stopRequestedAt: fault.endedAt ?? context.now.toISOString(),
+        }
+      : {};
+  }
+  const limitAt = new Date(Date.parse(input.fault.startedAt) + input.plan.fault.maxRunSeconds * 1000);
+  const triggeredAt =
+    decision.reason === 'stop-condition'
+      ? context.firstAlarmAt
+      : decision.reason === 'kill-switch'
+        ? context.killSwitchSince
+        : decision.reason === 'time-over'
+          ? limitAt.toISOString()
+          : undefined;
+  return { stoppedBy: 'poll', ...(triggeredAt !== undefined ? { triggeredAt } : {}) };
+}
+
 /** One poll: alarms, the fault, the kill switch (concurrently) and the clock; folds in the history. */
 export async function pollOnce(
   input: PollInput,
@@ -186,7 +251,7 @@ export async function pollOnce(
   runtime: Runtime,
 ): Promise<PollResult> {
   const [fault, alarms, killSwitch] = await Promise.all([
-    observeFault(input.fault, runtime),
+    observeFaultTolerantly(input, previous, runtime),
     observeAlarms(input.plan, runtime),
     killSwitchOn(runtime),
   ]);
@@ -215,9 +280,24 @@ export async function pollOnce(
       .map((t) => Math.min(now.getTime(), Math.max(t, startedMs)));
     if (times.length > 0) firstAlarmAt = new Date(Math.min(...times)).toISOString();
   }
-  const decision = decide(fault, alarms, killSwitch, elapsedSeconds, input.plan);
+  const decided = decide(fault, alarms, killSwitch, elapsedSeconds, input.plan);
+  const decision: Decision = fault.unreadable
+    ? { ...decided, detail: `${decided.detail}; fault state unreadable (${fault.unreadable})` }
+    : decided;
+  const who = await attribution(
+    input,
+    decision,
+    fault,
+    {
+      ...(firstAlarmAt !== undefined ? { firstAlarmAt } : {}),
+      ...(killSwitch.since !== undefined ? { killSwitchSince: killSwitch.since } : {}),
+      now,
+    },
+    runtime,
+  );
   return {
     ...decision,
+    ...who,
     faultState: fault.state,
     polledAt,
     polls: (previous?.polls ?? 0) + 1,

@@ -15,6 +15,7 @@ import type {
   StopResult,
 } from '../shared/types';
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
+import { STOPPED_BY_TEXT, stopSentence } from '../shared/stop-text';
 
 /** An error as a Step Functions Catch records it. */
 export interface CaughtError {
@@ -142,18 +143,34 @@ interface Judgement {
   readonly advice?: string;
 }
 
+/** The stop's outcome, for a reason line: confirmed, or requested and not confirmed with the check. */
+function stopClause(input: VerdictInput): string {
+  if (input.stop) return `; ${stopSentence(input.stop)}`;
+  if (input.stopError) {
+    return `; STOPPING THE FAULT FAILED (${input.stopError.Error}): check ${input.fault ? `${input.fault.kind} ${input.fault.id}` : `faults tagged with run ${input.run.runId}`} by hand`;
+  }
+  return '';
+}
+
 function describeStop(input: VerdictInput, timeToStop: number | undefined): string {
   const poll = input.poll;
-  const after = timeToStop !== undefined ? `; stopped ${timeToStop} s after it fired` : '';
+  const by = poll?.stoppedBy ? ` by ${STOPPED_BY_TEXT[poll.stoppedBy]}` : '';
+  const after =
+    timeToStop !== undefined
+      ? `; stop requested ${timeToStop} s after the trigger${by}`
+      : by
+        ? `; stop requested${by}`
+        : '';
+  const clause = stopClause(input);
   switch (poll?.reason) {
     case 'stop-condition':
-      return `stop condition fired: ${poll.detail}${after}`;
+      return `stop condition fired: ${poll.detail}${after}${clause}`;
     case 'kill-switch':
-      return `kill switch: ${poll.detail}`;
+      return `kill switch: ${poll.detail}${after}${clause}`;
     case 'time-over':
-      return `time over: ${poll.detail}`;
+      return `time over: ${poll.detail}${after}${clause}`;
     default:
-      return `stopped: ${poll?.detail ?? 'unknown reason'}`;
+      return `stop requested: ${poll?.detail ?? 'unknown reason'}${clause}`;
   }
 }
 
@@ -170,7 +187,7 @@ function refusedStart(caught: CaughtError, runId: string): Judgement | undefined
   if (caught.Error === 'DryRunNotHonouredError') {
     return {
       outcome: 'failed',
-      reason: `FIS did not honour the dry run; the experiment was stopped at once`,
+      reason: `FIS did not honour the dry run; its stop was requested at once`,
       advice: `Check that FIS supports actionsMode skip-all in this region and SDK (${message}).`,
     };
   }
@@ -194,7 +211,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     const stopped = stopError
       ? ` AND STOPPING THE FAULT FAILED (${stopError.Error}): check ${fault ? `${fault.kind} ${fault.id}` : `faults tagged with run ${input.run.runId}`} by hand`
       : fault || errorState === 'StartFault'
-        ? '; the fault was stopped'
+        ? stopClause(input) || '; no stop was recorded'
         : '; nothing was injected';
     return {
       outcome: 'failed',
@@ -220,7 +237,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     // Not a stop condition firing: the workflow could not watch the fault (e.g. a missing alarm).
     return {
       outcome: 'failed',
-      reason: `the fault could not be watched, so it was stopped: ${poll.detail}`,
+      reason: `the fault could not be watched, so its stop was requested: ${poll.detail}${stopClause(input)}`,
       advice:
         'Check that every stop-condition alarm exists in this account and region under the configured name.',
     };
@@ -237,11 +254,12 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     return { outcome: 'aborted', reason: `the fault was cancelled outside the workflow: ${poll.detail}` };
   }
   if (poll.faultState === 'stopped') {
+    const after = timeToStop !== undefined ? `; stopped ${timeToStop} s after the trigger` : '';
     return {
       outcome: 'aborted',
       reason:
-        poll.reason === 'stop-condition'
-          ? `FIS stopped the experiment on its own stop condition: ${poll.detail}`
+        poll.stoppedBy !== undefined
+          ? `stopped by ${STOPPED_BY_TEXT[poll.stoppedBy]}: ${poll.detail}${after}`
           : `the fault was stopped outside the workflow: ${poll.detail}`,
     };
   }
@@ -294,11 +312,26 @@ function conclude(input: VerdictInput, outcome: Outcome, impact: Impact): Conclu
       `The steady state did not return by itself in the recovery window: ${failingProbes(last) || 'not re-checked'}.`,
     );
   }
-  if (outcome === 'aborted')
+  if (outcome === 'aborted') {
     digDeeper.push(
-      'The fault was stopped early: check whether the stop condition fired on real impact or noise.',
+      input.stop?.confirmation === 'not-confirmed'
+        ? `The stop was requested but no read confirmed it: check the fault with \`${input.stop.checkCommand ?? 'the FIS or SSM console'}\`.`
+        : 'The fault was stopped early: check whether the stop condition fired on real impact or noise.',
     );
+  }
   return { expected, detected, handled, digDeeper };
+}
+
+/**
+ * From the triggering transition (alarm StateUpdatedTimestamp, kill switch LastModifiedDate, time limit)
+ * to the stop request: StopFault's when the poll stopped it, else the request another part recorded
+ * (abort-on-event, halt) or FIS's own end time (native stop conditions). For every stop reason.
+ */
+export function timeToStopSeconds(input: Pick<VerdictInput, 'poll' | 'stop'>): number | undefined {
+  const poll = input.poll;
+  if (!poll?.stoppedBy) return undefined;
+  const requestedAt = poll.stoppedBy === 'poll' ? input.stop?.requestedAt : poll.stopRequestedAt;
+  return seconds(poll.triggeredAt ?? poll.firstAlarmAt, requestedAt);
 }
 
 /**
@@ -309,10 +342,7 @@ function conclude(input: VerdictInput, outcome: Outcome, impact: Impact): Conclu
  */
 export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): ExperimentResult {
   const now = runtime.now();
-  const timeToStop =
-    input.poll?.action === 'stop' && input.poll.reason === 'stop-condition'
-      ? seconds(input.poll.firstAlarmAt, input.stop?.requestedAt)
-      : undefined;
+  const timeToStop = timeToStopSeconds(input);
   const judgement = judge(input, timeToStop);
   const afterChecks = input.after?.checks ?? [];
   const recoveredAt = input.after?.steady ? afterChecks[afterChecks.length - 1]?.checkedAt : undefined;
@@ -355,6 +385,7 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
     observedImpact: impact,
     conclusions: conclude(input, judgement.outcome, impact),
     ...(timeToStop !== undefined ? { timeToStopSeconds: timeToStop } : {}),
+    ...(input.poll?.stoppedBy !== undefined ? { stoppedBy: input.poll.stoppedBy } : {}),
     ...(recovery !== undefined ? { recoverySeconds: recovery } : {}),
     startedAt: input.before?.checkedAt ?? input.guardRails.checkedAt,
     endedAt: now.toISOString(),

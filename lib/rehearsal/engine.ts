@@ -217,6 +217,7 @@ function describeResultShape(result: unknown): string {
     return `not steady (check ${checks.length})${r.again ? `, re-check in ${String(r.waitSeconds)} s` : ', recovery window over'}: ${failing}`;
   }
   if (typeof r.action === 'string' && typeof r.detail === 'string') return `${r.action}: ${r.detail}`;
+  if (r.confirmation === 'not-confirmed') return `stop requested, not confirmed: ${String(r.checkCommand)}`;
   if (typeof r.confirmedState === 'string') return `fault ${r.confirmedState}${r.alreadyEnded ? ' (had already ended)' : ''}`;
   if (typeof r.outcome === 'string') return `${r.outcome.toUpperCase()}: ${typeof r.reason === 'string' ? r.reason : ''}`;
   if (typeof r.journalKey === 'string') return `journal ${r.journalKey}`;

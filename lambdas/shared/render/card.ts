@@ -3,6 +3,7 @@
  * Built from one ExperimentResult (its plan snapshot included), so a journal alone can be re-rendered.
  */
 import type { ExperimentResult, ProbeResult, SteadyStateCheck } from '../types';
+import { STOPPED_BY_TEXT, stopSentence } from '../stop-text';
 import { fisExperimentUrl, ssmCommandUrl, type LinkSettings } from './links';
 import {
   formatSeconds,
@@ -66,7 +67,7 @@ const DEFAULT_ADVICE: Partial<Record<ExperimentResult['outcome'], string>> = {
   skipped:
     'Nothing was injected. Look at the guard rails and the steady-state probes below that were not ok, fix the system or the probe, then run it again on demand: npx chaos-cadence run <experiment>.',
   failed:
-    'The orchestration failed; any fault was stopped. Open the Step Functions execution (link below), find the failed state and its error, fix the cause, then run it again on demand: npx chaos-cadence run <experiment>.',
+    'The orchestration failed; the stop of any fault was requested (the Stop line says whether a read confirmed it). Open the Step Functions execution (link below), find the failed state and its error, fix the cause, then run it again on demand: npx chaos-cadence run <experiment>.',
 };
 
 function probeLine(probe: ProbeResult): CardProbe {
@@ -115,11 +116,10 @@ function faultFields(result: ExperimentResult): CardField[] {
     }
   }
   if (stop) {
-    const already = stop.alreadyEnded ? ', it had already ended' : '';
-    fields.push({
-      label: 'Stop',
-      value: `requested ${formatTime(stop.requestedAt)} (${stop.reason})${already}; confirmed state ${stop.confirmedState}`,
-    });
+    fields.push({ label: 'Stop', value: `${stopSentence(stop)} (reason: ${stop.reason})` });
+  }
+  if (result.stoppedBy) {
+    fields.push({ label: 'Stopped by', value: STOPPED_BY_TEXT[result.stoppedBy] });
   }
   fields.push({
     label: 'Alarm transitions',

@@ -68,6 +68,7 @@ const alarmFired: PollResult = {
 };
 const stop = {
   requestedAt: at(121),
+  confirmation: 'confirmed',
   confirmedState: 'stopped',
   alreadyEnded: false,
   reason: 'stop-condition',
@@ -240,7 +241,7 @@ describe('verdict', () => {
       });
 
       expect(result.outcome).toBe('failed');
-      expect(result.reason).toBe('FIS did not honour the dry run; the experiment was stopped at once');
+      expect(result.reason).toBe('FIS did not honour the dry run; its stop was requested at once');
     });
   });
 
@@ -374,6 +375,7 @@ describe('verdict', () => {
       const errors = { CheckSteadyStateAfter: { Error: 'Error', Cause: 'boom' } };
       const alreadyEnded = {
         ...stop,
+        confirmation: 'confirmed',
         confirmedState: 'completed',
         alreadyEnded: true,
         reason: 'error',
