@@ -143,13 +143,23 @@ interface Judgement {
   readonly advice?: string;
 }
 
-/** The stop's outcome, for a reason line: confirmed, or requested and not confirmed with the check. */
+/**
+ * The stop's outcome, for a reason line: "the fault was stopped" only when a read confirmed it;
+ * "stop requested at T, not confirmed; check with `...`" when none could.
+ */
 function stopClause(input: VerdictInput): string {
-  if (input.stop) return `; ${stopSentence(input.stop)}`;
+  const { stop } = input;
+  if (stop?.confirmation === 'not-confirmed') return `; ${stopSentence(stop)}`;
+  if (stop) return stop.alreadyEnded ? '; the fault had already ended' : '; the fault was stopped';
   if (input.stopError) {
     return `; STOPPING THE FAULT FAILED (${input.stopError.Error}): check ${input.fault ? `${input.fault.kind} ${input.fault.id}` : `faults tagged with run ${input.run.runId}`} by hand`;
   }
   return '';
+}
+
+/** Only what the card's Stop line would not make plain: an unconfirmed or failed stop. */
+function unconfirmedClause(input: VerdictInput): string {
+  return input.stop?.confirmation === 'confirmed' ? '' : stopClause(input);
 }
 
 function describeStop(input: VerdictInput, timeToStop: number | undefined): string {
@@ -161,7 +171,7 @@ function describeStop(input: VerdictInput, timeToStop: number | undefined): stri
       : by
         ? `; stop requested${by}`
         : '';
-  const clause = stopClause(input);
+  const clause = unconfirmedClause(input);
   switch (poll?.reason) {
     case 'stop-condition':
       return `stop condition fired: ${poll.detail}${after}${clause}`;
@@ -329,8 +339,10 @@ function conclude(input: VerdictInput, outcome: Outcome, impact: Impact): Conclu
  */
 export function timeToStopSeconds(input: Pick<VerdictInput, 'poll' | 'stop'>): number | undefined {
   const poll = input.poll;
-  if (!poll?.stoppedBy) return undefined;
-  const requestedAt = poll.stoppedBy === 'poll' ? input.stop?.requestedAt : poll.stopRequestedAt;
+  // A poll result without `stoppedBy` that said stop is the poll's own stop (results of older runs).
+  const by = poll?.stoppedBy ?? (poll?.action === 'stop' ? 'poll' : undefined);
+  if (!poll || by === undefined) return undefined;
+  const requestedAt = by === 'poll' ? input.stop?.requestedAt : poll.stopRequestedAt;
   return seconds(poll.triggeredAt ?? poll.firstAlarmAt, requestedAt);
 }
 
