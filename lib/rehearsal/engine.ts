@@ -10,6 +10,7 @@ import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
+import { abortOnEvent, stopConditionsOf, type AbortEvent } from '../../lambdas/abort-on-event/abort-on-event';
 import { VirtualClock } from './clock';
 import type { Scenario } from './scenario';
 import {
@@ -89,7 +90,7 @@ export interface RehearsalResult {
   readonly calls: readonly RecordedCall[];
   /**
    * The Task state that made each call, by index into `calls` (Tasks run one at a time, so a call
-   * made while a Task's handler runs is that Task's). Used to check every call against the IAM policy
+   * made while a Task's handler runs is that Task's; `AbortOnEvent` marks the event-driven function's). Used to check every call against the IAM policy
    * of the function behind the state.
    */
   readonly callStates: readonly (string | undefined)[];
@@ -108,6 +109,9 @@ export interface RehearsalResult {
 }
 
 const STATE_MACHINE_NAME = 'ChaosCadence-RunExperiments';
+
+/** What `callStates` names the calls of the abort-on-event function (it is no Task state). */
+export const ABORT_ON_EVENT_STATE = 'AbortOnEvent';
 
 /**
  * The settings a rehearsal uses: the config's guard rails and time zone, placeholder resources, and a
@@ -306,8 +310,31 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const iterationStarts = collectIterationStarts(definition);
 
   const clock = new VirtualClock(scenario.now);
-  const account = createSimulatedAccount(scenario, clock, { settings, fisTemplates, ownExecutionArn: executionArn });
+  // EventBridge -> abort-on-event, as deployed: the stop-condition alarms of every plan, the kill switch.
+  const stopConditions = stopConditionsOf(runConfig);
+  const callStates: (string | undefined)[] = [];
+  let runtimeRef: Runtime | undefined;
+  const deliver = async (event: AbortEvent): Promise<unknown> => {
+    const first = account.calls.length;
+    try {
+      if (!runtimeRef) throw new Error('the rehearsal runtime is not ready');
+      return await abortOnEvent(event, runtimeRef, { stopConditions });
+    } finally {
+      for (let i = first; i < account.calls.length; i += 1) callStates[i] ??= ABORT_ON_EVENT_STATE;
+    }
+  };
+  const account = createSimulatedAccount(scenario, clock, {
+    settings,
+    fisTemplates,
+    ownExecutionArn: executionArn,
+    events: {
+      alarmNames: [...new Set(Object.values(stopConditions).flat())],
+      killSwitchParameter: settings.killSwitchParameter,
+      deliver,
+    },
+  });
   const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
+  runtimeRef = runtime;
 
   const handlers: Record<string, TaskHandler> = options.taskHandlers
     ? { ...options.taskHandlers }
@@ -315,7 +342,6 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const lastResult = new Map<string, unknown>();
   const invocations = new Map<string, number>();
   const localHandlers: Record<string, (input: never) => Promise<never>> = {};
-  const callStates: (string | undefined)[] = [];
   for (const [name, info] of states) {
     if (info.type !== 'Task') continue;
     const handler = handlers[name];
@@ -449,6 +475,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       };
     }
     await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
+    if (account.eventBus) await clock.drive(account.eventBus.settled(), { stallMs: 1000 });
   } finally {
     virtualSeconds = clock.elapsedSeconds();
     clock.uninstall();

@@ -12,6 +12,7 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients, WorkflowSettings } from '../../lambdas/shared/aws';
 import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scenario';
+import { SimulatedEventBus, type EventDeliveryOptions } from './simulated-events';
 
 /** The services the simulated account answers, by IAM action prefix (as `apiFailures[].call` names them). */
 export { SIMULATED_SERVICES };
@@ -63,6 +64,8 @@ export interface SimulatedAccountOptions {
   readonly ownExecutionArn?: string;
   /** Used for URLs the scenario does not list. @default globalThis.fetch at creation time */
   readonly realFetch?: typeof fetch;
+  /** EventBridge delivery of alarm and kill-switch events (see simulated-events.ts). @default none */
+  readonly events?: EventDeliveryOptions;
 }
 
 /** An object written to the simulated S3. */
@@ -129,6 +132,8 @@ export interface SimulatedAccount {
   readonly dynamodbItems: Map<string, Record<string, dynamodbSdk.AttributeValue>>;
   /** When the (last) fault was started, if one was. */
   faultStartedAt(): Date | undefined;
+  /** The simulated EventBridge, when `options.events` was given. */
+  readonly eventBus?: SimulatedEventBus;
   /** An S3 object's text, if it exists. */
   getObjectText(bucket: string, key: string): string | undefined;
   /** Removes the mocks from the clients. */
@@ -287,6 +292,7 @@ export function createSimulatedAccount(
   let idCounter = 0;
 
   const now = (): number => clock.nowMs();
+  const eventBus = options.events ? new SimulatedEventBus(scenario, options.events, now) : undefined;
   const nextId = (prefix: string, length: number): string => {
     idCounter += 1;
     return `${prefix}${String(idCounter).padStart(length, '0')}`;
@@ -408,7 +414,10 @@ export function createSimulatedAccount(
           tags: { ...(input.tags ?? {}) },
         };
         fisExperiments.push(exp);
-        if (!dryRun) faultStartMs = exp.startMs;
+        if (!dryRun) {
+          faultStartMs = exp.startMs;
+          eventBus?.faultStarted(exp.startMs);
+        }
         return { experiment: describeExperiment(exp) };
       },
     },
@@ -584,6 +593,7 @@ export function createSimulatedAccount(
         const puts = parameterPuts.get(name) ?? [];
         puts.push({ value: input.Value ?? '', type: input.Type ?? 'String', atMs: now() });
         parameterPuts.set(name, puts);
+        eventBus?.parameterWritten(name, now());
         return { Version: (existing?.version ?? 0) + 1, Tier: 'Standard' };
       },
     },
@@ -630,6 +640,7 @@ export function createSimulatedAccount(
         };
         ssmCommands.push(cmd);
         faultStartMs = cmd.startMs;
+        eventBus?.faultStarted(cmd.startMs);
         return { Command: describeCommand(cmd) };
       },
     },
@@ -1034,6 +1045,25 @@ export function createSimulatedAccount(
       },
     },
     {
+      command: dynamodbSdk.UpdateItemCommand,
+      name: 'UpdateItem',
+      handle: (input: dynamodbSdk.UpdateItemCommandInput) => {
+        const key = itemKey(tableOf(input.TableName), input.Key);
+        const old = dynamodbItems.get(key);
+        if (!checkCondition(input.ConditionExpression, old, input.ExpressionAttributeValues)) {
+          throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
+        }
+        const updated = applySetExpression(
+          structuredClone(old ?? { ...(input.Key ?? {}) }),
+          input.UpdateExpression ?? '',
+          input.ExpressionAttributeNames ?? {},
+          input.ExpressionAttributeValues ?? {},
+        );
+        dynamodbItems.set(key, updated);
+        return {};
+      },
+    },
+    {
       command: dynamodbSdk.GetItemCommand,
       name: 'GetItem',
       handle: (input: dynamodbSdk.GetItemCommandInput) => {
@@ -1161,6 +1191,7 @@ export function createSimulatedAccount(
     ssmCommands,
     dynamodbItems,
     faultStartedAt: () => (faultStartMs === undefined ? undefined : new Date(faultStartMs)),
+    ...(eventBus ? { eventBus } : {}),
     getObjectText: (bucket, key) => s3Objects.get(`${bucket}/${key}`)?.body.toString('utf8'),
     restore: () => {
       for (const stub of stubs) stub.restore();
@@ -1229,6 +1260,33 @@ export function evaluateCondition(expression: string, item: Item | undefined, va
   return expression
     .split(/\s+OR\s+/i)
     .some((conjunction) => conjunction.split(/\s+AND\s+/i).every((term) => evaluateTerm(term.trim(), item, values)));
+}
+
+/**
+ * Applies a DynamoDB `SET #a = :v, b = :w` update expression (what the stop records use) to an item.
+ * @throws UnsupportedConditionError for other clauses (REMOVE, ADD, functions...)
+ */
+export function applySetExpression(
+  item: Item,
+  expression: string,
+  names: Record<string, string>,
+  values: Item,
+): Item {
+  const match = /^\s*SET\s+(.+)$/i.exec(expression);
+  if (!match?.[1]) throw new UnsupportedConditionError(`the simulated DynamoDB does not apply "${expression}"`);
+  for (const assignment of match[1].split(',')) {
+    const parts = /^\s*(#?[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)\s*$/.exec(assignment);
+    if (!parts?.[1] || !parts[2]) {
+      throw new UnsupportedConditionError(`the simulated DynamoDB does not apply "${assignment.trim()}"`);
+    }
+    const name = parts[1].startsWith('#') ? names[parts[1]] : parts[1];
+    const value = values[parts[2]];
+    if (name === undefined || value === undefined) {
+      throw serviceError('dynamodb', 'ValidationException', `An expression attribute name or value is not defined: ${assignment.trim()}`);
+    }
+    item[name] = structuredClone(value);
+  }
+  return item;
 }
 
 /** Waits on the (possibly virtual) global timers; rejects like fetch when the signal aborts. */
