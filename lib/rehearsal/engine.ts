@@ -1,4 +1,5 @@
 import '../util/polyfills';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -313,20 +314,19 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   // EventBridge -> abort-on-event, as deployed: the stop-condition alarms of every plan, the kill switch.
   const stopConditions = stopConditionsOf(runConfig);
   const callStates: (string | undefined)[] = [];
+  const callers = new AsyncLocalStorage<string>();
   let runtimeRef: Runtime | undefined;
   const deliver = async (event: AbortEvent): Promise<unknown> => {
-    const first = account.calls.length;
-    try {
-      if (!runtimeRef) throw new Error('the rehearsal runtime is not ready');
-      return await abortOnEvent(event, runtimeRef, { stopConditions });
-    } finally {
-      for (let i = first; i < account.calls.length; i += 1) callStates[i] ??= ABORT_ON_EVENT_STATE;
-    }
+    if (!runtimeRef) throw new Error('the rehearsal runtime is not ready');
+    const runtimeNow = runtimeRef;
+    // The function runs while a Task may be polling: its calls are told apart by async context.
+    return callers.run(ABORT_ON_EVENT_STATE, () => abortOnEvent(event, runtimeNow, { stopConditions }));
   };
   const account = createSimulatedAccount(scenario, clock, {
     settings,
     fisTemplates,
     ownExecutionArn: executionArn,
+    caller: () => callers.getStore(),
     events: {
       alarmNames: [...new Set(Object.values(stopConditions).flat())],
       killSwitchParameter: settings.killSwitchParameter,
@@ -348,7 +348,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     localHandlers[name] = async (input: never): Promise<never> => {
       const firstCall = account.calls.length;
       const markCalls = (): void => {
-        for (let i = firstCall; i < account.calls.length; i += 1) callStates[i] ??= name;
+        for (let i = firstCall; i < account.calls.length; i += 1) {
+          callStates[i] ??= account.calls[i]?.caller ?? name;
+        }
       };
       try {
         return await runTask(input, markCalls);
@@ -476,6 +478,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     }
     await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
     if (account.eventBus) await clock.drive(account.eventBus.settled(), { stallMs: 1000 });
+    account.calls.forEach((call, i) => {
+      if (call.caller !== undefined) callStates[i] = call.caller;
+    });
   } finally {
     virtualSeconds = clock.elapsedSeconds();
     clock.uninstall();

@@ -36,6 +36,8 @@ export interface RecordedCall {
   readonly output?: unknown;
   /** `<name>: <message>` when the call failed. */
   readonly error?: string;
+  /** Who made it, when the caller said (`options.caller`), e.g. `AbortOnEvent`. */
+  readonly caller?: string;
 }
 
 /** The clock the account reads (virtual in a rehearsal) and where real I/O is announced. */
@@ -66,6 +68,8 @@ export interface SimulatedAccountOptions {
   readonly realFetch?: typeof fetch;
   /** EventBridge delivery of alarm and kill-switch events (see simulated-events.ts). @default none */
   readonly events?: EventDeliveryOptions;
+  /** Names the caller of the call being made (recorded as `caller`). @default none */
+  readonly caller?: () => string | undefined;
 }
 
 /** An object written to the simulated S3. */
@@ -280,6 +284,12 @@ export function createSimulatedAccount(
   };
 
   const calls: RecordedCall[] = [];
+  const record = calls.push.bind(calls);
+  // Every call is recorded with its caller, when one is named (concurrent callers stay apart).
+  calls.push = (...items: RecordedCall[]): number => {
+    const caller = options.caller?.();
+    return record(...items.map((item) => (caller !== undefined ? { ...item, caller } : item)));
+  };
   const s3Objects = new Map<string, StoredObject>();
   const snsMessages: PublishedMessage[] = [];
   const putMetrics: PutMetrics[] = [];
