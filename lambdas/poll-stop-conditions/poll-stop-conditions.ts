@@ -1,7 +1,7 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExperimentCommand } from '@aws-sdk/client-fis';
 import { GetParameterCommand, ListCommandInvocationsCommand } from '@aws-sdk/client-ssm';
-import type { Runtime } from '../shared/aws';
+import type { AwsClients, Runtime } from '../shared/aws';
 import { awsCall, awsErrorName } from '../shared/errors';
 import type {
   AlarmTransition,
@@ -59,7 +59,10 @@ export function ssmFaultState(statuses: readonly string[]): FaultState {
 }
 
 /** Reads the fault's current state: FIS GetExperiment or SSM ListCommandInvocations. */
-export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<ObservedFault> {
+export async function observeFault(
+  fault: FaultRef,
+  runtime: { readonly clients: Pick<AwsClients, 'fis' | 'ssm'> },
+): Promise<ObservedFault> {
   if (fault.state === 'dry-run')
     return { state: 'dry-run', reason: 'dry run: targets resolved, nothing sent' };
   if (fault.kind === 'fis') {

@@ -1,4 +1,9 @@
-import { GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { RUN_LOCK_KEY } from '../check-guard-rails/run-lock';
 import type { Runtime } from './aws';
 import { awsCall, awsErrorName } from './errors';
@@ -56,7 +61,13 @@ function fromItem(value: AttributeValue | undefined): RecordedStop | undefined {
   };
 }
 
-function lockTable(runtime: Runtime) {
+/** The run lock table and a client for it. */
+export interface LockTableRef {
+  readonly table: string;
+  readonly client: Pick<DynamoDBClient, 'send'>;
+}
+
+function lockTable(runtime: Runtime): LockTableRef | undefined {
   const table = runtime.settings.runLockTable;
   const client = runtime.clients.dynamodb;
   return table && client ? { table, client } : undefined;
@@ -66,8 +77,12 @@ function lockTable(runtime: Runtime) {
  * Records who stopped a fault of run `runId` on the run lock (conditional: only while that run holds
  * it). Returns false when the run no longer holds the lock or there is no lock table.
  */
-export async function recordStop(runId: string, record: RecordedStop, runtime: Runtime): Promise<boolean> {
-  const lock = lockTable(runtime);
+export async function recordStop(
+  runId: string,
+  record: RecordedStop,
+  runtime: Runtime | LockTableRef,
+): Promise<boolean> {
+  const lock = 'table' in runtime ? runtime : lockTable(runtime);
   if (!lock) return false;
   try {
     await awsCall('dynamodb:UpdateItem', () =>
