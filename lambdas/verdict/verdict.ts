@@ -326,7 +326,10 @@ function conclude(input: VerdictInput, outcome: Outcome, impact: Impact): Conclu
     digDeeper.push(
       input.stop?.confirmation === 'not-confirmed'
         ? `The stop was requested but no read confirmed it: check the fault with \`${input.stop.checkCommand ?? 'the FIS or SSM console'}\`.`
-        : 'The fault was stopped early: check whether the stop condition fired on real impact or noise.',
+        : (input.stop?.confirmation === 'confirmed' && !input.stop.alreadyEnded) ||
+            input.poll?.faultState === 'stopped'
+          ? 'The fault was stopped early: check whether the stop condition fired on real impact or noise.'
+          : 'A stop condition fired: check whether it fired on real impact or noise.',
     );
   }
   return { expected, detected, handled, digDeeper };
