@@ -9,9 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FisClient } from '@aws-sdk/client-fis';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { createClients } from '../lambdas/shared/clients';
 import type { CliClients } from '../lib/cli/context';
 import { colorAllowed } from '../lib/cli/io';
 import { main } from '../lib/cli/program';
@@ -56,6 +60,15 @@ main(process.argv.slice(2), {
     cache.set(key, created);
     return created;
   },
+  // The FIS safety lever reader is not wired yet (client-fis 3.523 lacks GetSafetyLever): that check warns.
+  preflightClients: (region) => ({
+    aws: createClients(region),
+    extra: {
+      scheduler: new SchedulerClient({ region }),
+      iam: new IAMClient({ region }),
+      serviceQuotas: new ServiceQuotasClient({ region }),
+    },
+  }),
   now: () => new Date(),
   sleep: (milliseconds) => sleep(milliseconds),
   randomSuffix: () => randomBytes(3).toString('hex'),

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { upcomingRuns } from './cadence/upcoming';
 import type { LoadedConfig } from './config/load';
@@ -8,6 +9,10 @@ import { CpuStressFault } from './constructs/cpu-stress-fault';
 import { ResultsDashboard } from './constructs/dashboard';
 import { ExperimentWorkflow } from './constructs/experiment-workflow';
 import { GuardRails } from './constructs/guard-rails';
+import { HeadsUp } from './constructs/heads-up';
+import { WORKFLOW_ROLE_KEYS, type WorkflowRoleKey } from '../lambdas/preflight/manifest';
+import { buildPreflightManifest } from './preflight/manifest';
+import { PREFLIGHT_OUTPUT_KEYS } from './preflight/outputs';
 import { Results } from './constructs/results';
 import { WorkflowAlarms } from './constructs/workflow-alarms';
 
@@ -31,7 +36,7 @@ export class ChaosCadenceStack extends Stack {
     super(scope, id, props);
     const { config, baseDir, hash } = props.loaded;
 
-    const results = new Results(this, 'Results', { config });
+    const results = new Results(this, 'Results', { config, ...(props.now ? { now: props.now } : {}) });
     const guardRails = new GuardRails(this, 'GuardRails', { config });
 
     const faults = config.experiments.map(
@@ -91,19 +96,59 @@ export class ChaosCadenceStack extends Stack {
       dashboardName: results.dashboardName,
     });
 
+    const scheduleNames: Record<string, string> = {};
     Object.entries({ default: config.cadence, ...config.cadences }).flatMap(([group, cadence]) => {
       const experiments = experimentsInGroup(config, group);
       if (experiments.length === 0) return [];
-      return [
-        new CadenceSchedule(this, group === 'default' ? 'Schedule' : `Schedule-${group}`, {
-          group,
-          cadence,
-          experiments,
-          stateMachine: workflow.stateMachine,
-          alarmTopic: results.topic,
-        }),
-      ];
+      const schedule = new CadenceSchedule(this, group === 'default' ? 'Schedule' : `Schedule-${group}`, {
+        group,
+        cadence,
+        experiments,
+        stateMachine: workflow.stateMachine,
+        alarmTopic: results.topic,
+      });
+      scheduleNames[group] = schedule.schedule.scheduleName;
+      return [schedule];
     });
+
+    // Preflight and heads-up: the checks read what the next runs depend on, with these names.
+    const functionOf: Record<WorkflowRoleKey, lambda.IFunction> = {
+      CheckGuardRails: workflow.functions.checkGuardRails,
+      CheckSteadyState: workflow.functions.checkSteadyState,
+      StartFault: workflow.functions.startFault,
+      PollStopConditions: workflow.functions.pollStopConditions,
+      StopFault: workflow.functions.stopFault,
+    };
+    const workflowRoles = WORKFLOW_ROLE_KEYS.flatMap((key) => {
+      const role = functionOf[key].role;
+      return role ? [[key, role] as const] : [];
+    });
+    const roleArns = Object.fromEntries(workflowRoles.map(([key, role]) => [key, role.roleArn]));
+    const manifest = buildPreflightManifest(props.loaded, {
+      stackName: this.stackName,
+      region: this.region,
+      account: this.account,
+      partition: this.partition,
+      killSwitchParameter: guardRails.killSwitchParameterName,
+      topicArn: results.topic.topicArn,
+      scheduleNames,
+      roles: roleArns,
+      templateId: (experiment) =>
+        faults.find((f) => f.experimentName === experiment.name)?.templateId ??
+        experiment.fault.fisTemplateId ??
+        '',
+      templateDurations,
+    });
+    if (manifest.groups.some((g) => g.headsUp !== false && !/^\s*rate\(/.test(g.expression))) {
+      new HeadsUp(this, 'HeadsUp', {
+        manifest,
+        topic: results.topic,
+        workflowRoles: workflowRoles.map(([, role]) => role),
+        fisRoles: faults.flatMap((f) => (f.role ? [f.role] : [])),
+        existingTemplates: config.experiments.some((e) => e.fault.fisTemplateId !== undefined),
+        ...(props.now ? { now: props.now } : {}),
+      });
+    }
 
     new WorkflowAlarms(this, 'WorkflowAlarms', {
       stateMachine: workflow.stateMachine,
@@ -121,6 +166,9 @@ export class ChaosCadenceStack extends Stack {
       TopicArn: results.topic.topicArn,
       DashboardName: results.dashboardName,
       DashboardUrl: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${results.dashboardName}`,
+      [PREFLIGHT_OUTPUT_KEYS.configHash]: hash,
+      [PREFLIGHT_OUTPUT_KEYS.scheduleNames]: this.toJsonString(scheduleNames),
+      [PREFLIGHT_OUTPUT_KEYS.roleArns]: this.toJsonString(roleArns),
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
     for (const fault of faults) {

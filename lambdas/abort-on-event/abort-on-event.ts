@@ -269,10 +269,10 @@ export function parseStopConditions(text: string): Record<string, string[]> {
   }
   const out: Record<string, string[]> = {};
   for (const [name, alarms] of Object.entries(parsed)) {
-    if (!Array.isArray(alarms) || !alarms.every((a) => typeof a === 'string')) {
+    if (!Array.isArray(alarms) || !alarms.every((a): a is string => typeof a === 'string')) {
       throw new StopConditionsEnvError(`${STOP_CONDITIONS_ENV}.${name} must be a list of alarm names`);
     }
-    out[name] = alarms as string[];
+    out[name] = alarms;
   }
   return out;
 }

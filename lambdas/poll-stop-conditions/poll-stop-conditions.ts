@@ -1,6 +1,6 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExperimentCommand } from '@aws-sdk/client-fis';
-import { GetParameterCommand, ListCommandInvocationsCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients, Runtime } from '../shared/aws';
 import { awsCall, awsErrorName } from '../shared/errors';
 import type {
@@ -12,7 +12,7 @@ import type {
   RunContext,
   StopReason,
 } from '../shared/types';
-import { TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
+import { commandInvocationStatuses, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
 import { readStopRecord } from '../shared/stop-records';
 
 export { TERMINAL_FAULT_STATES } from '../shared/faults';
@@ -77,24 +77,12 @@ export async function observeFault(
       ...(endTime ? { endedAt: endTime.toISOString() } : {}),
     };
   }
-  const statuses: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('ssm:ListCommandInvocations', () =>
-      runtime.clients.ssm.send(
-        new ListCommandInvocationsCommand({
-          CommandId: fault.id,
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      ),
-    );
-    for (const invocation of answer.CommandInvocations ?? []) statuses.push(invocation.Status ?? 'Pending');
-    nextToken = answer.NextToken;
-  } while (nextToken);
+  const ids = faultIds(fault);
+  const statuses = await commandInvocationStatuses(ids, runtime);
   const state = ssmFaultState(statuses);
   return {
     state,
-    reason: `${statuses.length} invocation(s): ${[...new Set(statuses)].join(', ') || 'none yet'}`,
+    reason: `${statuses.length} invocation(s)${ids.length > 1 ? ` of ${ids.length} commands` : ''}: ${[...new Set(statuses)].join(', ') || 'none yet'}`,
   };
 }
 

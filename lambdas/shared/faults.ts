@@ -1,7 +1,11 @@
 import { ListExperimentsCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
-import { ListCommandsCommand } from '@aws-sdk/client-ssm';
-import type { Runtime } from './aws';
-import { awsCall } from './errors';
+import {
+  CancelCommandCommand,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+} from '@aws-sdk/client-ssm';
+import type { AwsClients, Runtime } from './aws';
+import { awsCall, awsErrorName } from './errors';
 import type { ExperimentPlan, FaultState, RunContext } from './types';
 
 /**
@@ -25,6 +29,54 @@ export function faultComment(runId: string, experimentName: string): string {
 /** The comment prefix shared by every SSM command of a run. */
 export function runCommentPrefix(runId: string): string {
   return `${COMMENT_PREFIX}${runId}:`;
+}
+
+export { faultIds, faultLabel, instanceIdChunks, SSM_MAX_INSTANCE_IDS } from './fault-ref';
+
+/** The invocation status of every target of every command (ListCommandInvocations, all pages, per command). */
+export async function commandInvocationStatuses(
+  commandIds: readonly string[],
+  runtime: { readonly clients: Pick<AwsClients, 'ssm'> },
+): Promise<string[]> {
+  const statuses: string[] = [];
+  for (const commandId of commandIds) {
+    let nextToken: string | undefined;
+    do {
+      const answer = await awsCall('ssm:ListCommandInvocations', () =>
+        runtime.clients.ssm.send(
+          new ListCommandInvocationsCommand({
+            CommandId: commandId,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        ),
+      );
+      for (const invocation of answer.CommandInvocations ?? []) statuses.push(invocation.Status ?? 'Pending');
+      nextToken = answer.NextToken;
+    } while (nextToken);
+  }
+  return statuses;
+}
+
+/** SSM errors meaning the command has nothing left to cancel. */
+const NOTHING_TO_CANCEL = new Set(['InvalidCommandId', 'InvalidInstanceId']);
+
+/**
+ * Asks SSM to cancel every command of a fault, all of them before any error is thrown (stop first):
+ * a command SSM no longer knows counts as cancelled; the first other error is thrown after every
+ * cancel was requested.
+ */
+export async function cancelCommands(commandIds: readonly string[], runtime: Runtime): Promise<void> {
+  const settled = await Promise.allSettled(
+    commandIds.map((commandId) =>
+      awsCall('ssm:CancelCommand', () =>
+        runtime.clients.ssm.send(new CancelCommandCommand({ CommandId: commandId })),
+      ),
+    ),
+  );
+  for (const result of settled) {
+    if (result.status === 'rejected' && !NOTHING_TO_CANCEL.has(awsErrorName(result.reason) ?? ''))
+      throw result.reason;
+  }
 }
 
 /** FIS and SSM states in the workflow's vocabulary (FIS `cancelled` is newer than the SDK's enum). */

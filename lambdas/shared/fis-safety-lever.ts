@@ -20,7 +20,8 @@ export interface SafetyLever {
   readonly id?: string;
   readonly arn?: string;
   readonly state?: {
-    readonly status?: 'disengaged' | 'engaged' | 'engaging' | string;
+    /** `disengaged`, `engaged` or `engaging`. */
+    readonly status?: string;
     readonly reason?: string;
   };
 }

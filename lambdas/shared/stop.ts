@@ -19,8 +19,8 @@ export interface StopDeps {
   readonly sleep: (seconds: number) => Promise<void>;
 }
 
-/** A fault to stop: kind and id are enough. */
-export type StopTarget = Pick<FaultRef, 'kind' | 'id'>;
+/** A fault to stop: kind and id (and every command id of a chunked SSM fault). */
+export type StopTarget = Pick<FaultRef, 'kind' | 'id' | 'commandIds'>;
 
 /** Backoff of the stop request, in seconds: 1, 2, 4, 8, 16 (six attempts, about 31 s at most). */
 export const STOP_REQUEST_BACKOFF_SECONDS: readonly number[] = [1, 2, 4, 8, 16];
@@ -53,10 +53,31 @@ export class StopRequestFailedError extends Error {
   }
 }
 
-function stopCall(fault: StopTarget, deps: StopDeps): Promise<unknown> {
-  return fault.kind === 'fis'
-    ? awsCall('fis:StopExperiment', () => deps.fis.send(new StopExperimentCommand({ id: fault.id })))
-    : awsCall('ssm:CancelCommand', () => deps.ssm.send(new CancelCommandCommand({ CommandId: fault.id })));
+/** The SSM command ids of a fault (several when its targets were sent in chunks of 50). */
+function commandIdsOf(fault: StopTarget): readonly string[] {
+  return fault.commandIds && fault.commandIds.length > 0 ? fault.commandIds : [fault.id];
+}
+
+/**
+ * One stop request: FIS StopExperiment, or SSM CancelCommand for every command of the fault, all
+ * requested before any error is thrown; "already ended" answers of single commands count as done.
+ */
+async function stopCall(fault: StopTarget, deps: StopDeps): Promise<void> {
+  if (fault.kind === 'fis') {
+    await awsCall('fis:StopExperiment', () => deps.fis.send(new StopExperimentCommand({ id: fault.id })));
+    return;
+  }
+  const settled = await Promise.allSettled(
+    commandIdsOf(fault).map((id) =>
+      awsCall('ssm:CancelCommand', () => deps.ssm.send(new CancelCommandCommand({ CommandId: id }))),
+    ),
+  );
+  const failed = settled.flatMap((r) =>
+    r.status === 'rejected' && !ALREADY_ENDED_ERRORS.has(awsErrorName(r.reason) ?? '')
+      ? [r.reason as unknown]
+      : [],
+  );
+  if (failed.length > 0) throw failed[0];
 }
 
 /**
@@ -89,7 +110,9 @@ export async function requestStop(fault: StopTarget, deps: StopDeps): Promise<St
 export function checkCommand(fault: StopTarget): string {
   return fault.kind === 'fis'
     ? `aws fis get-experiment --id ${fault.id}`
-    : `aws ssm list-command-invocations --command-id ${fault.id}`;
+    : commandIdsOf(fault)
+        .map((id) => `aws ssm list-command-invocations --command-id ${id}`)
+        .join(' ; ');
 }
 
 /** States in which the fault injects no more: the terminal ones and `stopping` (rolling back). */

@@ -206,8 +206,13 @@ export type FaultState =
 /** A started fault. */
 export interface FaultRef {
   readonly kind: 'fis' | 'ssm';
-  /** FIS experiment id (`EXP...`) or SSM command id. */
+  /** FIS experiment id (`EXP...`) or SSM command id (the first, when there are several). */
   readonly id: string;
+  /**
+   * SSM: every command id, one per chunk of at most 50 targets (SendCommand's limit), `id` first.
+   * Read it through `faultIds()`; absent on FIS faults and on references from before chunking.
+   */
+  readonly commandIds?: readonly string[];
   readonly startedAt: string;
   readonly state: FaultState;
   /** Instance ids targeted (SSM; FIS when known). */

@@ -9,15 +9,18 @@ import {
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { BuildHandlerArguments, BuildMiddleware } from '@smithy/types';
 import { sleep } from '../poll-stop-conditions/sleep';
+import { seededRandom } from '../shared/random';
 import type { Runtime } from '../shared/aws';
 import { awsCall } from '../shared/errors';
-import type { CpuStressSpec, ExperimentPlan, FaultRef, RunContext } from '../shared/types';
+import type { CpuStressSpec, ExperimentPlan, FaultRef, FaultState, RunContext } from '../shared/types';
 import {
   EXPERIMENT_TAG,
   faultComment,
   findRunCommands,
   findUnfinishedFaults,
+  instanceIdChunks,
   RUN_ID_TAG,
+  SSM_MAX_INSTANCE_IDS,
   toFaultState,
   type RunCommand,
 } from '../shared/faults';
@@ -209,8 +212,15 @@ export function selectTargets(
   return ids.slice(0, n).sort();
 }
 
-/** The running instances carrying every target tag, with the blast radius applied. */
-export async function resolveTargets(spec: CpuStressSpec, runtime: Runtime): Promise<string[]> {
+/**
+ * The running instances carrying every target tag, with the blast radius applied.
+ * @param random the source of a random pick (COUNT, PERCENT)
+ */
+export async function resolveTargets(
+  spec: CpuStressSpec,
+  runtime: Runtime,
+  random: () => number = Math.random,
+): Promise<string[]> {
   const instances: Instance[] = [];
   let nextToken: string | undefined;
   do {
@@ -238,7 +248,7 @@ export async function resolveTargets(spec: CpuStressSpec, runtime: Runtime): Pro
       .join(', ');
     throw new NoTargetsError(`no running instance is tagged ${tags}; nothing to inject into`);
   }
-  const selected = selectTargets(ids, spec.targets.selection);
+  const selected = selectTargets(ids, spec.targets.selection, random);
   if (selected.length === 0) {
     throw new NoTargetsError(
       `selection ${spec.targets.selection} picks none of the ${ids.length} running instance(s); nothing to inject into`,
@@ -280,39 +290,62 @@ function attemptsOf(runtime: Runtime): Set<string> {
 }
 
 /**
- * This run's command for this experiment, if one was sent. When this container already tried to send
- * it (a retried StartFault after SendCommand may have been accepted), an empty listing is not trusted:
- * it is repeated after {@link RELIST_DELAYS_SECONDS}.
+ * This run's commands for this experiment (one per chunk of targets), if any were sent. When this
+ * container already tried to send them (a retried StartFault after SendCommand may have been
+ * accepted), an empty listing is not trusted: it is repeated after {@link RELIST_DELAYS_SECONDS}.
  *
  * Trade-off: a first start is not slowed (it lists once), but a retry that lands on another container
  * within ListCommands' consistency delay of an accepted SendCommand can still send twice. The retried
  * errors (ThrottledError, TransientError) are thrown by this code in a container that stays warm, and
  * only one run executes at a time, so a retry nearly always reaches the same container.
  */
-async function findOwnCommand(
+async function findOwnCommands(
   input: StartFaultInput,
   documentName: string,
   retried: boolean,
   runtime: Runtime,
-): Promise<RunCommand | undefined> {
+): Promise<RunCommand[]> {
   const comment = faultComment(input.run.runId, input.plan.name);
-  const list = async () =>
-    (await findRunCommands(documentName, input.run.startedAt, (c) => c === comment, runtime))[0];
+  const list = () => findRunCommands(documentName, input.run.startedAt, (c) => c === comment, runtime);
   let found = await list();
-  if (found || !retried) return found;
+  if (found.length > 0 || !retried) return found;
   for (const seconds of RELIST_DELAYS_SECONDS) {
     await sleep(seconds);
     found = await list();
-    if (found) return found;
+    if (found.length > 0) return found;
   }
-  return undefined;
+  return [];
+}
+
+/** One command sent (or found) for an SSM fault. */
+interface SentCommand {
+  readonly id: string;
+  readonly targets: readonly string[];
+  readonly requestedAt?: Date;
+}
+
+/** The SSM fault made of its commands (ids in the order sent, targets of all of them). */
+function ssmFaultRef(commands: readonly SentCommand[], state: FaultState, runtime: Runtime): FaultRef {
+  const first = commands[0];
+  if (!first) throw new FaultStartError('internal: an SSM fault without a command');
+  const requested = commands.map((c) => c.requestedAt?.getTime()).filter((t): t is number => t !== undefined);
+  return {
+    kind: 'ssm',
+    id: first.id,
+    commandIds: commands.map((c) => c.id),
+    startedAt: (requested.length > 0 ? new Date(Math.min(...requested)) : runtime.now()).toISOString(),
+    state,
+    targets: commands.flatMap((c) => c.targets),
+    dryRun: false,
+  };
 }
 
 async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<FaultRef> {
   const { run, plan } = input;
   if (plan.fault.kind !== 'ssm') throw new FaultStartError('internal: startSsm on a non-SSM plan');
   const { cpuStress, documentName } = plan.fault;
-  const targets = await resolveTargets(cpuStress, runtime);
+  // Picked with a generator seeded by run and experiment: a retried start picks the same instances.
+  const targets = await resolveTargets(cpuStress, runtime, seededRandom(`${run.runId}/${plan.name}`));
   if (run.dryRun) {
     return {
       kind: 'ssm',
@@ -325,52 +358,55 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
   }
   const attempts = attemptsOf(runtime);
   const key = `${run.runId}/${plan.name}`;
-  const existing = await findOwnCommand(input, documentName, attempts.has(key), runtime);
-  if (existing) {
+  // An earlier attempt may have sent the commands already. It was cut short after some chunks only if
+  // every command it sent is a full chunk of 50 and targets remain: then only those are sent (never
+  // more than the blast radius). Otherwise its commands are the fault, as they are.
+  const sent: SentCommand[] = (await findOwnCommands(input, documentName, attempts.has(key), runtime)).map(
+    (c) => ({ id: c.id, targets: c.targets, ...(c.requestedAt ? { requestedAt: c.requestedAt } : {}) }),
+  );
+  const covered = new Set(sent.flatMap((c) => c.targets));
+  const remaining = targets
+    .filter((id) => !covered.has(id))
+    .slice(0, Math.max(0, targets.length - covered.size));
+  const cutShort = remaining.length > 0 && sent.every((c) => c.targets.length === SSM_MAX_INSTANCE_IDS);
+  if (sent.length > 0 && !cutShort) {
     attempts.delete(key);
-    return {
-      kind: 'ssm',
-      id: existing.id,
-      startedAt: (existing.requestedAt ?? runtime.now()).toISOString(),
-      state: 'running',
-      targets: existing.targets,
-      dryRun: false,
-    };
+    return ssmFaultRef(sent, 'running', runtime);
   }
   attempts.add(key);
-  const answer = await awsCall('ssm:SendCommand', () =>
-    runtime.clients.ssm.send(
-      new SendCommandCommand({
-        DocumentName: documentName,
-        InstanceIds: targets,
-        Comment: faultComment(run.runId, plan.name),
-        Parameters: {
-          DurationSeconds: [String(cpuStress.durationSeconds)],
-          CPU: [String(cpuStress.cores)],
-          LoadPercent: [String(cpuStress.loadPercent)],
-          InstallDependencies: [cpuStress.installDependencies ? 'True' : 'False'],
-        },
-      }),
-    ),
-  );
-  const id = answer.Command?.CommandId;
-  if (!id) throw new FaultStartError(`SSM SendCommand returned no command id for ${plan.name}`);
+  for (const chunk of instanceIdChunks(remaining)) {
+    const answer = await awsCall('ssm:SendCommand', () =>
+      runtime.clients.ssm.send(
+        new SendCommandCommand({
+          DocumentName: documentName,
+          InstanceIds: chunk,
+          Comment: faultComment(run.runId, plan.name),
+          Parameters: {
+            DurationSeconds: [String(cpuStress.durationSeconds)],
+            CPU: [String(cpuStress.cores)],
+            LoadPercent: [String(cpuStress.loadPercent)],
+            InstallDependencies: [cpuStress.installDependencies ? 'True' : 'False'],
+          },
+        }),
+      ),
+    );
+    const id = answer.Command?.CommandId;
+    if (!id) throw new FaultStartError(`SSM SendCommand returned no command id for ${plan.name}`);
+    sent.push({
+      id,
+      targets: chunk,
+      ...(answer.Command?.RequestedDateTime ? { requestedAt: answer.Command.RequestedDateTime } : {}),
+    });
+  }
   attempts.delete(key);
-  return {
-    kind: 'ssm',
-    id,
-    startedAt: (answer.Command?.RequestedDateTime ?? runtime.now()).toISOString(),
-    state: 'pending',
-    targets,
-    dryRun: false,
-  };
+  return ssmFaultRef(sent, covered.size > 0 ? 'running' : 'pending', runtime);
 }
 
 /**
  * Starts the fault: a FIS experiment from the plan's template (client token and tags from the run
- * id; `actionsMode: skip-all` in a dry run, verified in FIS's answer) or an SSM
- * `AWSFIS-Run-CPU-Stress` command to the tagged instances with the blast radius applied (a dry run
- * only resolves the targets). First refuses ({@link PreviousFaultRunningError}) while a fault of
+ * id; `actionsMode: skip-all` in a dry run, verified in FIS's answer) or SSM
+ * `AWSFIS-Run-CPU-Stress` commands to the tagged instances with the blast radius applied, one per chunk
+ * of at most 50 instances (SendCommand's limit; a dry run only resolves the targets). First refuses ({@link PreviousFaultRunningError}) while a fault of
  * another experiment of the same run has not ended.
  */
 export async function startFault(input: StartFaultInput, runtime: Runtime): Promise<FaultRef> {

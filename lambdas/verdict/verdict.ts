@@ -1,3 +1,4 @@
+import { faultIds, faultLabel } from '../shared/fault-ref';
 import type { Runtime } from '../shared/aws';
 import type {
   Conclusions,
@@ -219,7 +220,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     const refusal = refusedStart(caught, input.run.runId);
     if (refusal) return refusal;
     const stopped = stopError
-      ? ` AND STOPPING THE FAULT FAILED (${stopError.Error}): check ${fault ? `${fault.kind} ${fault.id}` : `faults tagged with run ${input.run.runId}`} by hand`
+      ? ` AND STOPPING THE FAULT FAILED (${stopError.Error}): check ${fault ? `${fault.kind} ${faultIds(fault).join(', ')}` : `faults tagged with run ${input.run.runId}`} by hand`
       : fault || errorState === 'StartFault'
         ? stopClause(input) || '; no stop was recorded'
         : '; nothing was injected';
@@ -257,7 +258,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     return {
       outcome: 'failed',
       reason: `the fault itself failed: ${poll.detail}`,
-      advice: `Open ${fault?.kind === 'fis' ? `FIS experiment ${fault.id}` : `SSM command ${fault?.id ?? '?'}`} for the reason (targets, permissions, SSM agent).`,
+      advice: `Open ${fault ? faultLabel(fault) : 'SSM command ?'} for the reason (targets, permissions, SSM agent).`,
     };
   }
   if (poll.faultState === 'cancelled') {

@@ -4,6 +4,8 @@ import type { FisClient } from '@aws-sdk/client-fis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { PreflightExtraClients, SafetyLeverReader } from '../../lambdas/preflight/report';
+import type { AwsClients } from '../../lambdas/shared/aws';
 import type { CliIo } from './io';
 
 /** The AWS clients the commands against the deployed stack use. */
@@ -20,6 +22,14 @@ export interface CliClients {
 /** Builds the clients for a region (`undefined`: the SDK's default chain, e.g. AWS_REGION or the profile). */
 export type ClientFactory = (region: string | undefined) => CliClients;
 
+/** The clients `preflight` reads the account with, for a region. */
+export interface PreflightClients {
+  readonly aws: AwsClients;
+  readonly extra: PreflightExtraClients;
+  /** FIS's safety lever (client-fis 3.523 has no GetSafetyLever). @default - that check warns */
+  readonly safetyLever?: SafetyLeverReader;
+}
+
 /** Everything a command needs from the outside world; tests pass fakes. */
 export interface CliContext {
   readonly io: CliIo;
@@ -29,6 +39,8 @@ export interface CliContext {
   /** The package root: shipped files (the default scenario) are found relative to it, not to `cwd`. */
   readonly packageRoot: string;
   readonly clients: ClientFactory;
+  /** The preflight's clients against AWS. @default - `preflight` works with --scenario only */
+  readonly preflightClients?: (region: string) => PreflightClients;
   readonly now: () => Date;
   /** Waits between polls (`--wait`); tests resolve at once. */
   readonly sleep: (milliseconds: number) => Promise<void>;

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { haltCommand, resumeCommand } from './commands/halt';
 import { historyCommand, parseLimit } from './commands/history';
+import { preflightCommand } from './commands/preflight';
 import { parseExperimentList, rehearseCommand } from './commands/rehearse';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
@@ -77,11 +78,13 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       [],
     )
     .option('--dry-run', 'rehearse a dry run (nothing would be injected)', false)
+    .option('--at <time>', "when the rehearsed run starts, ISO 8601 (default: the scenario's now)")
     .option('--json', 'print a machine-readable summary instead of progress lines', false)
     .action(
       async (options: {
         config?: string;
         scenario?: string;
+        at?: string;
         out: string;
         experiments: string[];
         dryRun: boolean;
@@ -92,6 +95,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
             {
               ...(options.config !== undefined ? { config: options.config } : {}),
               ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+              ...(options.at !== undefined ? { at: options.at } : {}),
               out: options.out,
               experiments: options.experiments,
               dryRun: options.dryRun,
@@ -143,14 +147,87 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
   withStackOptions(
     program
       .command('history')
-      .description('past runs from the journal in S3, newest first')
-      .option('--limit <n>', 'how many runs', limitArgument, 10)
-      .option('--json', 'print JSON instead of a table', false),
-  ).action(async (options: { limit: number; json: boolean; stack: string; region?: string }) => {
-    setExitCode(
-      await historyCommand({ ...stackOptions(options), limit: options.limit, json: options.json }, context),
-    );
-  });
+      .description(
+        'past runs from the journal in S3 (or --from a folder), newest first; --html writes the resilience history page',
+      )
+      .option('--limit <n>', 'how many runs (default 10; 500 with --html)', limitArgument)
+      .option('--json', 'print JSON instead of a table', false)
+      .option(
+        '--html <file>',
+        'write a self-contained page: resilience score over months, runs, recovery and time-to-detect trends',
+      )
+      .option(
+        '--from <dir>',
+        'read the journals from a folder (a rehearsal --out folder, or a copy of runs/) instead of S3',
+      )
+      .option(
+        '--config <file>',
+        'config whose cadences decide when a score is stale (default: ./chaos-cadence.config.yaml if present)',
+      ),
+  ).action(
+    async (options: {
+      limit?: number;
+      json: boolean;
+      html?: string;
+      from?: string;
+      config?: string;
+      stack: string;
+      region?: string;
+    }) => {
+      setExitCode(
+        await historyCommand(
+          {
+            ...stackOptions(options),
+            ...(options.limit !== undefined ? { limit: options.limit } : {}),
+            json: options.json,
+            ...(options.html !== undefined ? { html: options.html } : {}),
+            ...(options.from !== undefined ? { from: options.from } : {}),
+            ...(options.config !== undefined ? { config: options.config } : {}),
+          },
+          context,
+        ),
+      );
+    },
+  );
+
+  withStackOptions(
+    program
+      .command('preflight')
+      .description(
+        'is the account ready for the next unattended run? read-only checks, one line each with its fix; exit 1 when one fails',
+      )
+      .argument('[experiments...]', 'experiment names (default: every scheduled experiment)')
+      .option('--config <file>', 'config file (default: CHAOS_CADENCE_CONFIG or ./chaos-cadence.config.yaml)')
+      .option('--scenario <file>', "check a rehearsal scenario's simulated account instead of AWS (offline)")
+      .option('--email <dir>', 'also write the heads-up email of each next run to <dir>/heads-up-<group>.txt')
+      .option('--json', 'print the report as JSON', false),
+  ).action(
+    async (
+      experiments: string[],
+      options: {
+        config?: string;
+        scenario?: string;
+        email?: string;
+        json: boolean;
+        stack: string;
+        region?: string;
+      },
+    ) => {
+      setExitCode(
+        await preflightCommand(
+          {
+            ...stackOptions(options),
+            experiments,
+            json: options.json,
+            ...(options.config !== undefined ? { config: options.config } : {}),
+            ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+            ...(options.email !== undefined ? { email: options.email } : {}),
+          },
+          context,
+        ),
+      );
+    },
+  );
 
   withStackOptions(
     program

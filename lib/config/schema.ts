@@ -3,6 +3,11 @@ import { durationSeconds } from './duration';
 import { cadenceProblems } from '../cadence/config-rules';
 import { checkCadence, checkTimeZone } from '../cadence/validate';
 
+/** The heads-up comes at least an hour and at most a week before a run. */
+export const HEADS_UP_MIN_SECONDS = 3600;
+/** See {@link HEADS_UP_MIN_SECONDS}. */
+export const HEADS_UP_MAX_SECONDS = 7 * 86_400;
+
 /** FIS refuses experiments longer than 12 hours; so do we. */
 export const FIS_MAX_DURATION_SECONDS = 12 * 3600;
 
@@ -297,6 +302,16 @@ export const cadenceSchema = z
     timeZone: z.string().default('UTC'),
     /** `false` deploys the schedule disabled. @default true */
     enabled: z.boolean().default(true),
+    /**
+     * How long before each run the preflight runs and emails a heads-up card; `false`: no heads-up.
+     * @default PT24H
+     */
+    headsUp: z
+      .union([z.literal(false), isoDuration('cadence.headsUp', HEADS_UP_MIN_SECONDS, HEADS_UP_MAX_SECONDS)])
+      .default('PT24H')
+      .describe(
+        'How long before each run the preflight checks run and a heads-up email is sent (ISO 8601, PT1H-P7D; default PT24H); false: no heads-up.',
+      ),
   })
   .superRefine((cadence, ctx) => {
     const tzProblem = checkTimeZone(cadence.timeZone);

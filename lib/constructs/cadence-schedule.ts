@@ -22,7 +22,7 @@ export interface CadenceScheduleProps {
   /** The cadence group (`default` for the top-level `cadence`); named in the schedule's description. */
   readonly group: string;
   /** Expression, IANA time zone and `enabled` of the group. */
-  readonly cadence: CadenceConfig;
+  readonly cadence: Pick<CadenceConfig, 'expression' | 'timeZone' | 'enabled'>;
   /** Names of the experiments this schedule runs, in order; at least one. */
   readonly experiments: readonly string[];
   /** The workflow the schedule starts. */

@@ -1,17 +1,22 @@
 import '../util/polyfills';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Runtime, WorkflowSettings } from '../../lambdas/shared/aws';
 import type { ExperimentPlan, PublishOutput, RunConfig, RunJournal, Trigger } from '../../lambdas/shared/types';
 import type { LoadedConfig } from '../config/load';
 import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
+import { cadencePeriods } from '../cadence/period';
+import { journalKey as journalKeyOf } from '../../lambdas/shared/render/journal';
+import { parseRunJournal } from '../../lambdas/shared/resilience/journals';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
 import { abortOnEvent, stopConditionsOf, type AbortEvent } from '../../lambdas/abort-on-event/abort-on-event';
+import { seededRandom } from '../../lambdas/shared/random';
+import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
 import { VirtualClock } from './clock';
 import type { Scenario } from './scenario';
 import {
@@ -71,10 +76,26 @@ export interface RehearsalOptions {
   readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
   /** Real milliseconds with nothing scheduled and no I/O before the run counts as stalled. @default 5000 */
   readonly stallMs?: number;
+  /**
+   * Stops the execution (ABORTED, as `StopExecution` would) as soon as this Task state first returns,
+   * e.g. `StartFault`: an operator stopping a run mid-fault.
+   */
+  readonly abortAfterState?: string;
+  /**
+   * When the execution ends FAILED, TIMED_OUT or ABORTED, runs the sweep function as its EventBridge
+   * rule would (against the same account and clock; its calls are recorded under `Sweep`), then
+   * publishes its result with PublishResults (the sweep's on-success destination). @default false
+   */
+  readonly sweep?: boolean;
+  /**
+   * Journals of earlier runs, put in the simulated results bucket before the run (as earlier runs
+   * would have left them), so PublishResults reads them for the trend like in AWS. @default none
+   */
+  readonly history?: readonly RunJournal[];
 }
 
 /** How the execution ended. */
-export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** What a rehearsal produced. */
 export interface RehearsalResult {
@@ -103,6 +124,8 @@ export interface RehearsalResult {
   readonly emailSubject?: string;
   readonly emailText?: string;
   readonly metrics?: readonly PutMetrics[];
+  /** What the sweep did, when {@link RehearsalOptions.sweep} ran it. */
+  readonly sweep?: SweepOutcome;
   /** Real milliseconds the rehearsal took. */
   readonly wallMs: number;
   /** Virtual seconds the run took. */
@@ -283,7 +306,10 @@ async function loadDefaultPublish(): Promise<PublishCore> {
 export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
   const wallStart = performance.now();
   const { loaded, scenario } = options;
-  const settings = rehearsalSettings(loaded, options.settings);
+  const settings = rehearsalSettings(loaded, {
+    cadencePeriods: cadencePeriods(loaded.config, scenario.now),
+    ...options.settings,
+  });
   const enabled = loaded.config.experiments.filter((e) => e.enabled).map((e) => e.name);
   const selected = options.experiments && options.experiments.length > 0 ? [...options.experiments] : enabled;
   const runId = options.runId ?? defaultRunId(scenario.now, selected);
@@ -315,10 +341,11 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const stopConditions = stopConditionsOf(runConfig);
   const callStates: (string | undefined)[] = [];
   const callers = new AsyncLocalStorage<string>();
-  let runtimeRef: Runtime | undefined;
+  // The account needs `deliver` and `deliver` needs the runtime built on the account: filled in below.
+  const built: { runtime?: Runtime } = {};
   const deliver = async (event: AbortEvent): Promise<unknown> => {
-    if (!runtimeRef) throw new Error('the rehearsal runtime is not ready');
-    const runtimeNow = runtimeRef;
+    const runtimeNow = built.runtime;
+    if (!runtimeNow) throw new Error('the rehearsal runtime is not ready');
     // The function runs while a Task may be polling: its calls are told apart by async context.
     return callers.run(ABORT_ON_EVENT_STATE, () => abortOnEvent(event, runtimeNow, { stopConditions }));
   };
@@ -332,13 +359,24 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       killSwitchParameter: settings.killSwitchParameter,
       deliver,
     },
+    stateMachine: { arn: stateMachineArn, name: STATE_MACHINE_NAME, definition: JSON.stringify(definition) },
   });
+  for (const journal of options.history ?? []) {
+    const modified = new Date(journal.endedAt);
+    account.s3Objects.set(`${settings.resultsBucket}/${journalKeyOf(journal.runId, journal.startedAt)}`, {
+      body: Buffer.from(`${JSON.stringify(journal, null, 2)}\n`, 'utf8'),
+      contentType: 'application/json; charset=utf-8',
+      lastModified: Number.isNaN(modified.getTime()) ? new Date(journal.startedAt) : modified,
+    });
+  }
   const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
-  runtimeRef = runtime;
+  built.runtime = runtime;
 
+  const publish = options.publish ?? (await loadDefaultPublish());
   const handlers: Record<string, TaskHandler> = options.taskHandlers
     ? { ...options.taskHandlers }
-    : createTaskHandlers(runtime, options.publish ?? (await loadDefaultPublish()));
+    : createTaskHandlers(runtime, publish);
+  let abortExecution: (() => void) | undefined;
   const lastResult = new Map<string, unknown>();
   const invocations = new Map<string, number>();
   const localHandlers: Record<string, (input: never) => Promise<never>> = {};
@@ -379,6 +417,11 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
       if (faulty && fault?.mode === 'throw-after') throw injected();
       lastResult.set(name, result);
+      if (name === options.abortAfterState) {
+        const abort = abortExecution;
+        abortExecution = undefined;
+        setTimeout(() => abort?.(), 0);
+      }
       return result as never;
     };
   }
@@ -398,6 +441,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   };
 
   let status: RehearsalStatus = 'SUCCEEDED';
+  let sweep: SweepOutcome | undefined;
   let virtualSeconds = 0;
   let output: unknown;
   let error: { error: string; cause: string } | undefined;
@@ -423,6 +467,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         StateMachine: { Id: stateMachineArn, Name: STATE_MACHINE_NAME },
       },
     });
+    abortExecution = () => execution.abort();
     const entered = new Map<string, number>();
     // A Choice's line names the branch taken, so it is written when the next state is entered.
     let pendingChoice: ProgressLine | undefined;
@@ -469,7 +514,12 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         execution.abort();
         throw err;
       }
-      status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+      status =
+        err.name === 'ExecutionTimeoutError'
+          ? 'TIMED_OUT'
+          : err.name === 'ExecutionAbortedError'
+            ? 'ABORTED'
+            : 'FAILED';
       const cause = (err as { cause?: unknown }).cause;
       error = {
         error: (cause as { name?: string } | undefined)?.name ?? err.name,
@@ -481,6 +531,30 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     account.calls.forEach((call, i) => {
       if (call.caller !== undefined) callStates[i] = call.caller;
     });
+    if (options.sweep && status !== 'SUCCEEDED') {
+      const firstCall = account.calls.length;
+      const event: ExecutionStatusChangeEvent = {
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn,
+          stateMachineArn,
+          name: runId,
+          status,
+          startDate: scenario.now.getTime(),
+          stopDate: clock.nowMs(),
+          input: JSON.stringify(input),
+        },
+      };
+      const swept = async (): Promise<SweepOutcome> => {
+        const outcome = await sweepRun(event, runtime);
+        await publish(outcome.publish, runtime);
+        return outcome;
+      };
+      sweep = await clock.drive(swept(), options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
+      for (let i = firstCall; i < account.calls.length; i += 1) callStates[i] ??= 'Sweep';
+      emit({ atSeconds: clock.elapsedSeconds(), state: 'Sweep', detail: describeSweep(sweep) });
+    }
   } finally {
     virtualSeconds = clock.elapsedSeconds();
     clock.uninstall();
@@ -511,21 +585,16 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     ...(email?.subject !== undefined ? { emailSubject: email.subject } : {}),
     ...(email ? { emailText: email.message } : {}),
     ...(account.putMetrics.length > 0 ? { metrics: account.putMetrics } : {}),
+    ...(sweep ? { sweep } : {}),
     wallMs: Math.round(performance.now() - wallStart),
     virtualSeconds,
   };
 }
 
-/** A small deterministic PRNG (mulberry32) seeded from text. */
-function seededRandom(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The sweep's progress line: what it stopped and what it did with the run lock. */
+function describeSweep(outcome: SweepOutcome): string {
+  const stopped = outcome.stopped.length > 0 ? `stopped ${outcome.stopped.join(', ')}` : 'no fault of the run still running';
+  return shorten(`${stopped}; ${outcome.runLock.detail}`);
 }
 
 function findKey(account: SimulatedAccount, bucket: string, test: (key: string) => boolean): string | undefined {
@@ -562,4 +631,21 @@ export function writeRehearsalFiles(result: RehearsalResult, outDir: string): Re
   write('metrics.json', `${JSON.stringify(result.metrics ?? [], null, 2)}\n`);
   write('calls.json', `${JSON.stringify(result.calls, null, 2)}\n`);
   return { dir, files };
+}
+
+/**
+ * The journals earlier rehearsals wrote to `outDir` (`<outDir>/<run id>/journal.json`), so
+ * consecutive rehearsals build a history. Folders without a readable journal are passed over.
+ */
+export function readRehearsalHistory(outDir: string): RunJournal[] {
+  if (!existsSync(outDir)) return [];
+  const journals: RunJournal[] = [];
+  for (const entry of readdirSync(outDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const file = join(outDir, entry.name, 'journal.json');
+    if (!existsSync(file)) continue;
+    const journal = parseRunJournal(readFileSync(file, 'utf8'));
+    if (journal) journals.push(journal);
+  }
+  return journals.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }

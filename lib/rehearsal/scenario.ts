@@ -72,6 +72,51 @@ const apiFailureSchema = z.strictObject({
   times: z.number().int().min(1).default(1),
 });
 
+/**
+ * The account as the preflight sees it, beyond what a run reads. Every default is the healthy answer:
+ * schedules enabled, agents Online on Linux, the stress document present, group metrics collected,
+ * the safety lever disengaged, the roles allowed every call, the deployed config the local one.
+ */
+export const preflightScenarioSchema = z.strictObject({
+  /** The config hash the deployed stack reports; absent = the local config's (no drift). */
+  deployedConfigHash: z.string().regex(/^[0-9a-f]{64}$/, 'deployedConfigHash is a sha256 in hex').optional(),
+  /** Schedule state by cadence group (`missing`: the schedule does not exist). @default ENABLED */
+  schedules: z.record(z.string(), z.enum(['ENABLED', 'DISABLED', 'missing'])).default({}),
+  /** The change calendar's state at the next run (GetCalendarState with AtTime). @default changeCalendar */
+  changeCalendarAtNextRun: z.enum(['OPEN', 'CLOSED']).optional(),
+  safetyLever: z
+    .strictObject({
+      status: z.enum(['engaged', 'disengaged', 'engaging', 'disengaging']).default('disengaged'),
+      reason: z.string().optional(),
+    })
+    .prefault({}),
+  /** SSM agent per instance id; instances not listed are Online on Linux. */
+  agents: z
+    .record(
+      z.string().regex(/^i-[0-9a-zA-Z]+$/, 'agents keys are instance ids'),
+      z.strictObject({
+        /** `unmanaged`: SSM does not know the instance at all. */
+        pingStatus: z.enum(['Online', 'ConnectionLost', 'Inactive', 'unmanaged']).default('Online'),
+        platform: z.enum(['Linux', 'Windows', 'MacOS']).default('Linux'),
+      }),
+    )
+    .default({}),
+  /** SSM documents that do not exist in the account's region. */
+  missingDocuments: z.array(z.string()).default([]),
+  /** Email subscriptions of the results topic. */
+  subscriptions: z
+    .array(z.strictObject({ endpoint: z.string().min(1), status: z.enum(['confirmed', 'pending']).default('confirmed') }))
+    .default([]),
+  /** Auto Scaling group -> whether group metrics collection is enabled. @default true */
+  asgMetricsCollection: z.record(z.string(), z.boolean()).default({}),
+  /** FIS's target quota for aws:ssm:send-command; absent = Service Quotas lists none. */
+  fisSendCommandTargetQuota: z.number().int().min(0).optional(),
+  /** `<role name> <service:Action>` pairs SimulatePrincipalPolicy answers as implicitDeny. */
+  iamDenied: z.array(z.string().regex(/^\S+ [a-z0-9-]+:[A-Za-z]+$/, 'iamDenied entries are "<role name> <service:Action>"')).default([]),
+  /** IAM role names that do not exist (GetRole: NoSuchEntity). */
+  missingRoles: z.array(z.string()).default([]),
+});
+
 /** The scenario schema (see issue 7 and `scenarios/*.yaml`). */
 export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
@@ -154,6 +199,8 @@ export const scenarioSchema = z.strictObject({
       drop: z.boolean().default(false),
     })
     .prefault({}),
+  /** What the preflight reads beyond a run (see {@link preflightScenarioSchema}). */
+  preflight: preflightScenarioSchema.prefault({}),
 });
 
 /** A validated scenario. */

@@ -1,18 +1,25 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as autoScalingSdk from '@aws-sdk/client-auto-scaling';
 import * as cloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import * as dynamodbSdk from '@aws-sdk/client-dynamodb';
 import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as fisSdk from '@aws-sdk/client-fis';
+import * as iamSdk from '@aws-sdk/client-iam';
 import * as s3Sdk from '@aws-sdk/client-s3';
+import * as schedulerSdk from '@aws-sdk/client-scheduler';
+import * as quotasSdk from '@aws-sdk/client-service-quotas';
 import * as sfnSdk from '@aws-sdk/client-sfn';
 import * as snsSdk from '@aws-sdk/client-sns';
 import * as ssmSdk from '@aws-sdk/client-ssm';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients, WorkflowSettings } from '../../lambdas/shared/aws';
+import { SSM_MAX_INSTANCE_IDS } from '../../lambdas/shared/fault-ref';
+import type { PreflightExtraClients, SafetyLeverReader } from '../../lambdas/preflight/report';
 import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scenario';
 import { SimulatedEventBus, type EventDeliveryOptions } from './simulated-events';
+import { preflightRoutes, type SimulatedSchedule } from './simulated-preflight';
 
 /** The services the simulated account answers, by IAM action prefix (as `apiFailures[].call` names them). */
 export { SIMULATED_SERVICES };
@@ -21,7 +28,13 @@ export { SIMULATED_SERVICES };
  * (the run lock table, which scenarios do not describe: it starts empty, or held by `other-run-1` when
  * the scenario has `runningExecutions`).
  */
-export type SimulatedSdkService = (typeof SIMULATED_SERVICES)[number] | 'dynamodb';
+export type SimulatedSdkService =
+  | (typeof SIMULATED_SERVICES)[number]
+  | 'dynamodb'
+  // Read by the preflight only (lib/rehearsal/simulated-preflight.ts).
+  | 'scheduler'
+  | 'iam'
+  | 'servicequotas';
 /** A simulated service, by IAM action prefix; `http` marks requests made through `fetch`. */
 export type SimulatedService = SimulatedSdkService | 'http';
 
@@ -64,12 +77,16 @@ export interface SimulatedAccountOptions {
   readonly fisTemplates?: Readonly<Record<string, SimulatedFisTemplate>>;
   /** The run's own execution, listed as RUNNING by ListExecutions (as AWS does). */
   readonly ownExecutionArn?: string;
+  /** The workflow's state machine, for DescribeStateMachineForExecution (the sweep reads its RunConfig). */
+  readonly stateMachine?: { readonly arn: string; readonly name: string; readonly definition: string };
   /** Used for URLs the scenario does not list. @default globalThis.fetch at creation time */
   readonly realFetch?: typeof fetch;
   /** EventBridge delivery of alarm and kill-switch events (see simulated-events.ts). @default none */
   readonly events?: EventDeliveryOptions;
   /** Names the caller of the call being made (recorded as `caller`). @default none */
   readonly caller?: () => string | undefined;
+  /** The deployment's schedules by name (the preflight's GetSchedule). @default none */
+  readonly schedules?: Readonly<Record<string, SimulatedSchedule>>;
 }
 
 /** An object written to the simulated S3. */
@@ -122,6 +139,10 @@ export interface SimulatedCommand {
 export interface SimulatedAccount {
   /** Real SDK client instances whose `send` is answered by the scenario. */
   readonly clients: AwsClients;
+  /** The clients only the preflight uses (Scheduler, IAM, Service Quotas), answered the same way. */
+  readonly preflightClients: PreflightExtraClients;
+  /** FIS's safety lever as the scenario describes it (recorded as `fis:GetSafetyLever`). */
+  readonly safetyLever: SafetyLeverReader;
   /** Answers scenario URLs from their timeline; other URLs get a real request. */
   readonly fetch: typeof fetch;
   /** Every call, in order. */
@@ -193,6 +214,9 @@ const SERVICE_MODULES: Record<SimulatedSdkService, ServiceModule> = {
   s3: { base: s3Sdk.S3ServiceException, exports: s3Sdk },
   sns: { base: snsSdk.SNSServiceException, exports: snsSdk },
   dynamodb: { base: dynamodbSdk.DynamoDBServiceException, exports: dynamodbSdk },
+  scheduler: { base: schedulerSdk.SchedulerServiceException, exports: schedulerSdk },
+  iam: { base: iamSdk.IAMServiceException, exports: iamSdk },
+  servicequotas: { base: quotasSdk.ServiceQuotasServiceException, exports: quotasSdk },
 };
 
 /**
@@ -226,6 +250,37 @@ export function serviceError(
   if (throttling) Object.assign(error, { $retryable: { throttling: true } });
   else if (server) Object.assign(error, { $retryable: {} });
   return error;
+}
+
+/** SNS Publish takes messages of at most 256 KB (262,144 bytes). */
+const SNS_MAX_MESSAGE_BYTES = 262_144;
+/** SSM command ids are UUIDs: 36 characters (the model's CommandId min and max). */
+const COMMAND_ID_LENGTH = 36;
+
+/**
+ * The error AWS's JSON-protocol services answer when a request breaks a constraint of the model, with
+ * the message they use, e.g. `1 validation error detected: Value '[...]' at 'instanceIds' failed to
+ * satisfy constraint: Member must have length less than or equal to 50`.
+ */
+export function validationError(
+  service: SimulatedSdkService,
+  value: unknown,
+  member: string,
+  constraint: string,
+): Error {
+  const shown = Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
+  return serviceError(
+    service,
+    'ValidationException',
+    `1 validation error detected: Value '${shown}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+}
+
+/** A UUID-shaped id (version 4 and variant bits set) derived from text, so rehearsals stay deterministic. */
+export function uuidFrom(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 type Handler = (input: never) => object | Promise<object>;
@@ -282,6 +337,11 @@ export function createSimulatedAccount(
     sns: new snsSdk.SNSClient(clientConfig),
     dynamodb: new dynamodbSdk.DynamoDBClient(clientConfig),
   };
+  const preflightClients: PreflightExtraClients = {
+    scheduler: new schedulerSdk.SchedulerClient(clientConfig),
+    iam: new iamSdk.IAMClient(clientConfig),
+    serviceQuotas: new quotasSdk.ServiceQuotasClient(clientConfig),
+  };
 
   const calls: RecordedCall[] = [];
   const record = calls.push.bind(calls);
@@ -303,9 +363,23 @@ export function createSimulatedAccount(
 
   const now = (): number => clock.nowMs();
   const eventBus = options.events ? new SimulatedEventBus(scenario, options.events, now) : undefined;
+  const preflight = preflightRoutes({
+    scenario,
+    region,
+    account,
+    partition,
+    now,
+    schedules: options.schedules ?? {},
+    error: (service, name, message) => serviceError(service, name, message),
+  });
   const nextId = (prefix: string, length: number): string => {
     idCounter += 1;
     return `${prefix}${String(idCounter).padStart(length, '0')}`;
+  };
+  /** A UUID (version 4 layout, as SSM command ids and SNS message ids are), deterministic per account. */
+  const nextUuid = (): string => {
+    idCounter += 1;
+    return uuidFrom(`${runStartMs}/${idCounter}`);
   };
   const at = <T extends { readonly at: Parameters<typeof resolveTime>[0] }>(
     entries: readonly T[],
@@ -352,12 +426,6 @@ export function createSimulatedAccount(
     return { status: scenario.fis.end, reason: scenario.fis.reason ?? reasons[scenario.fis.end] ?? '', endMs };
   };
 
-  const matchingInstances = (tags: Readonly<Record<string, string>> | undefined): string[] =>
-    scenario.instances
-      .filter((i) => i.state === 'running')
-      .filter((i) => Object.entries(tags ?? {}).every(([k, v]) => i.tags[k] === v))
-      .map((i) => i.id);
-
   const describeExperiment = (exp: SimulatedExperiment): object => {
     const state = experimentStatus(exp, now());
     const template = options.fisTemplates?.[exp.templateId];
@@ -369,14 +437,9 @@ export function createSimulatedAccount(
       startTime: new Date(exp.startMs),
       creationTime: new Date(exp.startMs),
       ...(state.endMs !== undefined ? { endTime: new Date(state.endMs) } : {}),
+      // As the template defines them (FIS answers the target definition, not the resolved instances).
       targets: {
-        Instances: {
-          resourceType: 'aws:ec2:instance',
-          resourceArns: matchingInstances(template?.targetTags).map(
-            (id) => `arn:${partition}:ec2:${region}:${account}:instance/${id}`,
-          ),
-          selectionMode: 'ALL',
-        },
+        Instances: { resourceType: 'aws:ec2:instance', resourceTags: { ...(template?.targetTags ?? {}) }, selectionMode: 'ALL' },
       },
       experimentOptions: { actionsMode: exp.dryRun ? 'skip-all' : 'run-all' },
       tags: exp.tags,
@@ -487,6 +550,7 @@ export function createSimulatedAccount(
             id: input.id,
             arn: templateArn(input.id),
             description: template.description ?? 'chaos-cadence rehearsal template',
+            roleArn: `arn:${partition}:iam::${account}:role/ChaosCadence-fis-${input.id}`,
             actions: {
               'cpu-stress': {
                 actionId: 'aws:ssm:send-command',
@@ -547,6 +611,15 @@ export function createSimulatedAccount(
   };
 
   const findCommand = (id: string | undefined): SimulatedCommand => {
+    if (id !== undefined && id.length !== COMMAND_ID_LENGTH) {
+      // A command id is a 36-character UUID; SSM rejects any other length before looking it up.
+      throw validationError(
+        'ssm',
+        id,
+        'commandId',
+        `Member must have length ${id.length < COMMAND_ID_LENGTH ? 'greater' : 'less'} than or equal to ${COMMAND_ID_LENGTH}`,
+      );
+    }
     const cmd = ssmCommands.find((c) => c.id === id);
     if (!cmd) throw serviceError('ssm', 'InvalidCommandId', `Command ${String(id)} not found.`);
     return cmd;
@@ -571,6 +644,7 @@ export function createSimulatedAccount(
   };
 
   const ssmRoutes: Route[] = [
+    ...preflight.ssm,
     {
       command: ssmSdk.GetParameterCommand,
       name: 'GetParameter',
@@ -611,7 +685,11 @@ export function createSimulatedAccount(
       command: ssmSdk.GetCalendarStateCommand,
       name: 'GetCalendarState',
       handle: (input: ssmSdk.GetCalendarStateCommandInput) => ({
-        State: scenario.changeCalendar,
+        // A state at a later time (the preflight asks about the next run) may differ from now's.
+        State:
+          input.AtTime !== undefined && Date.parse(input.AtTime) > now()
+            ? (scenario.preflight.changeCalendarAtNextRun ?? scenario.changeCalendar)
+            : scenario.changeCalendar,
         AtTime: input.AtTime ?? isoAt(now()),
       }),
     },
@@ -635,12 +713,21 @@ export function createSimulatedAccount(
             )
             .map((i) => i.id);
         }
+        if ((input.InstanceIds ?? []).length > SSM_MAX_INSTANCE_IDS) {
+          // SSM checks the model's constraints first: InstanceIds is a list of at most 50.
+          throw validationError(
+            'ssm',
+            input.InstanceIds,
+            'instanceIds',
+            `Member must have length less than or equal to ${SSM_MAX_INSTANCE_IDS}`,
+          );
+        }
         if (instanceIds.length === 0) {
           throw serviceError('ssm', 'InvalidInstanceId', 'No instances match the command targets.');
         }
         const duration = Number(input.Parameters?.DurationSeconds?.[0] ?? '60');
         const cmd: SimulatedCommand = {
-          id: `rehearsal-${nextId('', 4)}-0000-4000-8000-000000000000`,
+          id: nextUuid(),
           documentName: input.DocumentName ?? '',
           ...(input.Comment !== undefined ? { comment: input.Comment } : {}),
           instanceIds,
@@ -822,6 +909,10 @@ export function createSimulatedAccount(
               HealthCheckType: 'EC2',
               CreatedTime: new Date(runStartMs - 86_400_000),
               Instances: instances,
+              EnabledMetrics:
+                (scenario.preflight.asgMetricsCollection[name] ?? true)
+                  ? ['GroupInServiceInstances', 'GroupDesiredCapacity'].map((Metric) => ({ Metric, Granularity: '1Minute' }))
+                  : [],
             };
           });
         return { AutoScalingGroups: groups };
@@ -875,6 +966,24 @@ export function createSimulatedAccount(
   // Step Functions
   // ---------------------------------------------------------------------------------------------
   const sfnRoutes: Route[] = [
+    {
+      command: sfnSdk.DescribeStateMachineForExecutionCommand,
+      name: 'DescribeStateMachineForExecution',
+      handle: (input: sfnSdk.DescribeStateMachineForExecutionCommandInput) => {
+        const machine = options.stateMachine;
+        const prefix = machine ? `${machine.arn.replace(':stateMachine:', ':execution:')}:` : undefined;
+        if (!machine || !prefix || !input.executionArn?.startsWith(prefix)) {
+          throw serviceError('states', 'ExecutionDoesNotExist', `Execution Does Not Exist: '${String(input.executionArn)}'`);
+        }
+        return {
+          stateMachineArn: machine.arn,
+          name: machine.name,
+          definition: machine.definition,
+          roleArn: `arn:${partition}:iam::${account}:role/${machine.name}-role`,
+          updateDate: new Date(runStartMs - 86_400_000),
+        };
+      },
+    },
     {
       command: sfnSdk.ListExecutionsCommand,
       name: 'ListExecutions',
@@ -954,7 +1063,13 @@ export function createSimulatedAccount(
       name: 'ListObjectsV2',
       handle: (input: s3Sdk.ListObjectsV2CommandInput) => {
         const prefix = `${input.Bucket ?? ''}/`;
-        const contents = [...s3Objects.entries()]
+        // As S3 does: keys in UTF-8 binary order, at most MaxKeys (<= 1000) a page, the rest behind
+        // an opaque NextContinuationToken (here: the last key returned, base64).
+        const after = input.ContinuationToken
+          ? Buffer.from(input.ContinuationToken, 'base64').toString('utf8')
+          : (input.StartAfter ?? '');
+        const pageSize = Math.min(input.MaxKeys ?? 1000, 1000);
+        const matching = [...s3Objects.entries()]
           .filter(([key]) => key.startsWith(prefix + (input.Prefix ?? '')))
           .map(([key, stored]) => ({
             Key: key.slice(prefix.length),
@@ -962,25 +1077,47 @@ export function createSimulatedAccount(
             LastModified: stored.lastModified,
             StorageClass: 'STANDARD',
           }))
-          .sort((a, b) => a.Key.localeCompare(b.Key))
-          .slice(0, input.MaxKeys ?? 1000);
-        return { Contents: contents, KeyCount: contents.length, IsTruncated: false, Name: input.Bucket, Prefix: input.Prefix };
+          .filter((o) => o.Key > after)
+          .sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+        const contents = matching.slice(0, pageSize);
+        const truncated = matching.length > contents.length;
+        const last = contents[contents.length - 1];
+        return {
+          Contents: contents,
+          KeyCount: contents.length,
+          IsTruncated: truncated,
+          ...(truncated && last ? { NextContinuationToken: Buffer.from(last.Key, 'utf8').toString('base64') } : {}),
+          ...(input.ContinuationToken !== undefined ? { ContinuationToken: input.ContinuationToken } : {}),
+          MaxKeys: pageSize,
+          Name: input.Bucket,
+          Prefix: input.Prefix,
+        };
       },
     },
   ];
 
   const snsRoutes: Route[] = [
+    ...preflight.sns,
     {
       command: snsSdk.PublishCommand,
       name: 'Publish',
       handle: (input: snsSdk.PublishCommandInput) => {
+        // The Publish API reference's constraints, which the service model only documents: a subject of
+        // printable ASCII starting with a letter, digit or punctuation, one line, less than 100
+        // characters; a message of at most 256 KB. SNS answers InvalidParameter for either.
+        if (input.Subject !== undefined && !/^[!-~][ -~]{0,98}$/.test(input.Subject)) {
+          throw serviceError('sns', 'InvalidParameterException', 'Invalid parameter: Subject');
+        }
+        if (Buffer.byteLength(input.Message ?? '', 'utf8') > SNS_MAX_MESSAGE_BYTES) {
+          throw serviceError('sns', 'InvalidParameterException', 'Invalid parameter: Message too long');
+        }
         snsMessages.push({
           at: isoAt(now()),
           ...(input.TopicArn !== undefined ? { topicArn: input.TopicArn } : {}),
           ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
           message: input.Message ?? '',
         });
-        return { MessageId: `rehearsal-message-${snsMessages.length}` };
+        return { MessageId: nextUuid() };
       },
     },
   ];
@@ -1152,6 +1289,18 @@ export function createSimulatedAccount(
   wire('s3', clients.s3, s3Routes);
   wire('sns', clients.sns, snsRoutes);
   wire('dynamodb', clients.dynamodb as dynamodbSdk.DynamoDBClient, dynamodbRoutes);
+  wire('scheduler', preflightClients.scheduler, preflight.scheduler);
+  wire('iam', preflightClients.iam, preflight.iam);
+  wire('servicequotas', preflightClients.serviceQuotas, preflight.servicequotas);
+  const safetyLever: SafetyLeverReader = {
+    // client-fis 3.523 has no GetSafetyLever; this stands in for the signed-request client.
+    getSafetyLeverState: () => {
+      const { status, reason } = scenario.preflight.safetyLever;
+      const output = { safetyLever: { id: 'default', arn: `arn:${partition}:fis:${region}:${account}:safety-lever/default`, state: { status, ...(reason !== undefined ? { reason } : {}) } } };
+      calls.push({ at: isoAt(now()), service: 'fis', command: 'GetSafetyLever', input: { id: 'default' }, output });
+      return Promise.resolve({ status, ...(reason !== undefined ? { reason } : {}) });
+    },
+  };
 
   // ---------------------------------------------------------------------------------------------
   // fetch
@@ -1192,6 +1341,8 @@ export function createSimulatedAccount(
 
   return {
     clients,
+    preflightClients,
+    safetyLever,
     fetch: simulatedFetch,
     calls,
     s3Objects,

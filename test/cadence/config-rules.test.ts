@@ -168,7 +168,7 @@ describe('cadenceProblems', () => {
   it('skips a cadence whose expression is invalid (field validation reports it)', () => {
     const config = {
       ...validConfig(),
-      cadence: { expression: 'cron(nope)', timeZone: 'UTC', enabled: true },
+      cadence: { expression: 'cron(nope)', timeZone: 'UTC', enabled: true, headsUp: false as const },
     };
 
     expect(cadenceProblems(config, FROM)).toEqual([]);

@@ -464,6 +464,42 @@ describe('createSimulatedAccount', () => {
 
       expect(answer.CommandInvocations?.[0]?.Status).toBe('Cancelled');
     });
+
+    it('gives a command a 36-character UUID as its id, as SSM does', async () => {
+      const { account } = setUp();
+
+      const sent = await account.clients.ssm.send(
+        new SendCommandCommand({ DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ['i-0001'] }),
+      );
+
+      expect(sent.Command?.CommandId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    });
+
+    it('rejects a SendCommand with more than 50 InstanceIds with ValidationException, sending nothing', async () => {
+      const { account } = setUp();
+      const ids = Array.from({ length: 51 }, (_, i) => `i-${String(i).padStart(8, '0')}`);
+
+      const error = await errorOf(
+        account.clients.ssm.send(new SendCommandCommand({ DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids })),
+      );
+
+      expect([error.name, error.message]).toEqual([
+        'ValidationException',
+        expect.stringContaining("at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50"),
+      ]);
+      expect(account.ssmCommands).toEqual([]);
+    });
+
+    it('rejects a command id that is not 36 characters long with ValidationException', async () => {
+      const { account } = setUp();
+
+      const error = await errorOf(account.clients.ssm.send(new CancelCommandCommand({ CommandId: 'rehearsal-0001' })));
+
+      expect([error.name, error.message]).toEqual([
+        'ValidationException',
+        expect.stringContaining("at 'commandId' failed to satisfy constraint"),
+      ]);
+    });
   });
 
   describe('Step Functions, S3 and SNS', () => {
@@ -515,6 +551,34 @@ describe('createSimulatedAccount', () => {
       await account.clients.sns.send(new PublishCommand({ TopicArn: settings.topicArn, Subject: 'hi', Message: 'body' }));
 
       expect(account.snsMessages).toEqual([expect.objectContaining({ subject: 'hi', message: 'body' })]);
+    });
+
+    it.each([
+      ['100 characters', 'x'.repeat(100)],
+      ['a line break', 'two\nlines'],
+      ['non-ASCII text', 'caf\u00e9'],
+    ])('rejects a subject with %s as SNS does (InvalidParameter)', async (_what, subject) => {
+      const { account } = setUp();
+
+      const error = await errorOf(
+        account.clients.sns.send(new PublishCommand({ TopicArn: settings.topicArn, Subject: subject, Message: 'x' })),
+      );
+
+      expect([error.name, error.message, account.snsMessages]).toEqual([
+        'InvalidParameterException',
+        'Invalid parameter: Subject',
+        [],
+      ]);
+    });
+
+    it('rejects a message over 256 KB as SNS does (InvalidParameter)', async () => {
+      const { account } = setUp();
+
+      const error = await errorOf(
+        account.clients.sns.send(new PublishCommand({ TopicArn: settings.topicArn, Message: 'x'.repeat(262_145) })),
+      );
+
+      expect(error.message).toBe('Invalid parameter: Message too long');
     });
   });
 

@@ -91,7 +91,11 @@ describe('ChaosCadenceStack', () => {
   it('creates one schedule per cadence group, each starting only its own experiments', () => {
     const { template } = synth(mixedConfig());
 
-    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    // Two run schedules (the heads-up schedules beside them are tested in test/constructs/heads-up).
+    const runSchedules = template.findResources('AWS::Scheduler::Schedule', {
+      Properties: { Description: Match.stringLikeRegexp('^chaos-cadence \\S+ cadence:') },
+    });
+    expect(Object.keys(runSchedules)).toHaveLength(2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 11 ? 1,4,7,10 WED#2 *)',
       Target: Match.objectLike({

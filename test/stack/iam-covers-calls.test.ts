@@ -6,6 +6,17 @@ import { ChaosCadenceStack } from '../../lib/chaos-cadence-stack';
 import { loadConfig, parseYamlOrJson, type LoadedConfig } from '../../lib/config/load';
 import { runRehearsal, type RehearsalOptions, type RehearsalResult } from '../../lib/rehearsal/engine';
 import { parseScenario, type ScenarioInput } from '../../lib/rehearsal/scenario';
+import { buildJournal } from '../../lambdas/shared/render/journal';
+import { passedResult, run as fixtureRun } from '../fixtures/results';
+
+/** A journal an earlier run left in the results bucket. */
+const earlierJournal = buildJournal(
+  {
+    run: { ...fixtureRun, startedAt: '2026-11-03T09:00:02.000Z' },
+    results: [{ ...passedResult, startedAt: '2026-11-03T09:00:03.000Z' }],
+  },
+  '2026-11-03T09:10:00.000Z',
+);
 
 /**
  * Least privilege must still be enough: every AWS call a rehearsed run makes (real cores, real ASL)
@@ -126,6 +137,12 @@ describe('IAM covers every call of a rehearsed run', () => {
     ['FIS, the experiment fails', fisConfig, allowedFis, { scenarioName: 'fis-experiment-fails' }],
     ['FIS, dry run', fisConfig, allowedFis, { scenarioName: 'healthy', dryRun: true }],
     [
+      'FIS, earlier journals in the bucket (the trend lists and reads them)',
+      fisConfig,
+      allowedFis,
+      { scenarioName: 'alarm-fires', history: [earlierJournal] },
+    ],
+    [
       'FIS, StartFault lost its answer (find by run id and stop)',
       fisConfig,
       allowedFis,
@@ -151,6 +168,7 @@ describe('IAM covers every call of a rehearsed run', () => {
     const run = await runRehearsal({ loaded, scenario: scenario(scenarioName), ...options });
 
     expect(run.calls.length).toBeGreaterThan(0);
+    if (options.history) expect(run.calls.map((c) => c.command)).toContain('GetObject');
     expect(deniedCalls(run, allowed)).toEqual([]);
   });
 

@@ -110,7 +110,7 @@ describe('stop first, confirm after (workflow)', () => {
     async (_state, taskFaults) => {
       const run = await rehearse(
         { alarms: alarmAt(60), apiFailures: unreadable('fis:GetExperiment') },
-        taskFaults as Record<string, TaskFault>,
+        taskFaults,
       );
 
       expect(stopRequests(run, 'StopExperiment').length).toBeGreaterThanOrEqual(1);

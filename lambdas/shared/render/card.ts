@@ -2,6 +2,7 @@
  * The experiment card as data: what the plain-text email and the HTML report both lay out.
  * Built from one ExperimentResult (its plan snapshot included), so a journal alone can be re-rendered.
  */
+import { faultIds, faultLabel } from '../fault-ref';
 import type { ExperimentResult, ProbeResult, SteadyStateCheck } from '../types';
 import { STOPPED_BY_TEXT, stopSentence } from '../stop-text';
 import { fisExperimentUrl, ssmCommandUrl, type LinkSettings } from './links';
@@ -105,11 +106,10 @@ function faultFields(result: ExperimentResult): CardField[] {
   if (!fault) {
     fields.push({ label: 'Fault', value: 'not injected' });
   } else {
-    const kind = fault.kind === 'fis' ? 'FIS experiment' : 'SSM command';
     const template = fault.templateId ? ` from template ${fault.templateId}` : '';
     fields.push({
       label: 'Fault',
-      value: `${kind} ${fault.id}${template}, last state ${fault.state}${fault.dryRun ? ' (dry run: nothing injected)' : ''}`,
+      value: `${faultLabel(fault)}${template}, last state ${fault.state}${fault.dryRun ? ' (dry run: nothing injected)' : ''}`,
     });
     if (fault.targets && fault.targets.length > 0) {
       fields.push({ label: 'Targets', value: fault.targets.join(', ') });
@@ -175,7 +175,8 @@ export function buildCard(
   if (result.fault?.kind === 'fis' && !result.fault.dryRun) {
     links.push({ label: 'FIS experiment', value: fisExperimentUrl(result.fault.id, settings) });
   } else if (result.fault?.kind === 'ssm' && !result.fault.dryRun) {
-    links.push({ label: 'SSM command', value: ssmCommandUrl(result.fault.id, settings) });
+    for (const id of faultIds(result.fault))
+      links.push({ label: 'SSM command', value: ssmCommandUrl(id, settings) });
   }
   return {
     name: result.name,

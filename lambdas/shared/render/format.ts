@@ -16,7 +16,8 @@ export const OUTCOME_MEANING: Readonly<Record<Outcome, string>> = {
   deviated: 'the fault ran its course but the steady state did not return in time: a weakness',
   aborted: 'a stop condition (or the kill switch) fired; the stop of the fault was requested early',
   skipped: 'guard rails or the steady state before the fault said no; nothing was injected',
-  failed: 'the orchestration itself failed; the stop of the fault was requested and its confirmation is recorded',
+  failed:
+    'the orchestration itself failed; the stop of the fault was requested and its confirmation is recorded',
 };
 
 /** `2026-03-03 09:00:12 UTC`, or the text unchanged when it is not a date. */

@@ -1,12 +1,13 @@
 /**
- * The email subject. SNS allows at most 100 printable ASCII characters and no line breaks, so the
- * subject is made ASCII, single-line and cut to fit (the body always carries the full text).
+ * The email subject. SNS takes printable ASCII, no line breaks, "less than 100 characters long" (Publish
+ * API reference and its service model), so the subject is made ASCII, single-line and cut to fit (the
+ * body always carries the full text).
  */
 import type { ExperimentResult, Outcome } from '../types';
 import { outcomeLabel } from './format';
 
-/** SNS's subject limit. */
-export const MAX_SUBJECT_LENGTH = 100;
+/** SNS's subject limit: less than 100 characters. */
+export const MAX_SUBJECT_LENGTH = 99;
 
 /** The prefix every subject starts with, so mail rules can sort them. */
 export const SUBJECT_PREFIX = '[chaos-cadence]';
@@ -39,7 +40,7 @@ function cut(text: string, max: number): string {
 /**
  * `[chaos-cadence] web-cpu-80: PASSED - <reason>` for one experiment,
  * `[chaos-cadence] 3 experiments: 2 PASSED, 1 ABORTED` for several,
- * `[chaos-cadence] run <id>: SKIPPED - <why>` when nothing ran. Always <= 100 characters.
+ * `[chaos-cadence] run <id>: SKIPPED - <why>` when nothing ran. Always < 100 characters.
  * @param dryRun marks the subject `(dry run)`
  * @param noRunReason why nothing ran (the guard rails' reason), used when `results` is empty
  */

@@ -3,6 +3,7 @@
  * errors, in time order.
  */
 import { stopSentence } from '../stop-text';
+import { faultLabel } from '../fault-ref';
 import type { ExperimentResult } from '../types';
 
 /** What kind of event, for styling. */
@@ -32,7 +33,7 @@ export function buildTimeline(result: ExperimentResult): TimelineEvent[] {
     events.push({
       at: fault.startedAt,
       kind: 'fault',
-      text: `fault started: ${fault.kind === 'fis' ? 'FIS experiment' : 'SSM command'} ${fault.id}${fault.dryRun ? ' (dry run)' : ''}`,
+      text: `fault started: ${faultLabel(fault)}${fault.dryRun ? ' (dry run)' : ''}`,
     });
   }
   for (const t of result.alarmTransitions) {

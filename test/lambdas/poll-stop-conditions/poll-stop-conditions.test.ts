@@ -119,6 +119,21 @@ describe('pollOnce', () => {
       });
     });
 
+    it('reads the invocations of every command of a fault sent in chunks: running while one still runs', async () => {
+      const { runtime, ssm } = world();
+      ssm.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [{ Status: 'Success' }] });
+      ssm
+        .on(ListCommandInvocationsCommand, { CommandId: 'cmd-2' })
+        .resolves({ CommandInvocations: [{ Status: 'InProgress' }] });
+      const chunked: FaultRef = { ...ssmFault, commandIds: ['cmd-1', 'cmd-2', 'cmd-3'] };
+
+      const result = await pollOnce({ ...input, fault: chunked }, null, runtime);
+
+      const read = ssm.commandCalls(ListCommandInvocationsCommand).map((c) => c.args[0].input.CommandId);
+      expect(read).toEqual(['cmd-1', 'cmd-2', 'cmd-3']);
+      expect(result).toMatchObject({ action: 'continue', faultState: 'running' });
+    });
+
     it('says finished when every invocation succeeded', async () => {
       const { runtime, ssm } = world();
       ssm

@@ -176,16 +176,17 @@ describe('publishResults', () => {
     });
   });
 
-  it('emails the card with a subject of at most 100 characters and a presigned report link', async () => {
+  it('emails the card with a subject of less than 100 characters and a presigned report link', async () => {
     const output = await publishResults(publishInput(abortedResult), runtime());
 
     expect(output.email).toBe('ok');
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.TopicArn).toBe(TOPIC);
     expect(input.Subject).toBe(
-      '[chaos-cadence] web-cpu-80: ABORTED - stop condition sock-shop-5xx fired after 90 s; stopped in 12 s',
+      // 100 characters in full: SNS takes less than 100, so the end is cut (the body has it all).
+      '[chaos-cadence] web-cpu-80: ABORTED - stop condition sock-shop-5xx fired after 90 s; stopped in...',
     );
-    expect(input.Subject!.length).toBeLessThanOrEqual(100);
+    expect(input.Subject!.length).toBeLessThan(100);
     expect(input.Message).toContain('EXPERIMENT CARD: web-cpu-80 - ABORTED');
     expect(input.Message).toMatch(
       /https:\/\/results-bucket\.s3\.eu-central-1\.amazonaws\.com\/reports\/sched-2026-03-03T0900-7f3a\.html\?[^\s]*X-Amz-Expires=604800/,

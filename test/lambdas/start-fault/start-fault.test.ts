@@ -603,8 +603,58 @@ describe('startFault via SSM', () => {
       startedAt: '2025-03-04T10:00:00.000Z',
       state: 'pending',
       targets: ['i-1', 'i-2', 'i-3'],
+      commandIds: ['cmd-1'],
       dryRun: false,
     });
+  });
+
+  it('sends more than 50 targets in chunks of at most 50 ids, one command each, and keeps every command id', async () => {
+    const mocks = ssm(fleet(120));
+    let sent = 0;
+    mocks.ssm.on(SendCommandCommand).callsFake(() => ({ Command: { CommandId: `cmd-${++sent}` } }));
+
+    const fault = await startFault(input, mocks.runtime);
+
+    const chunks = mocks.ssm.commandCalls(SendCommandCommand).map((c) => c.args[0].input.InstanceIds ?? []);
+    expect(chunks.map((c) => c.length)).toEqual([50, 50, 20]);
+    expect(chunks.flat().sort()).toEqual([...fleet(120)].sort());
+    expect(fault).toMatchObject({ id: 'cmd-1', commandIds: ['cmd-1', 'cmd-2', 'cmd-3'] });
+    expect(fault.targets).toHaveLength(120);
+  });
+
+  it('picks the same instances when a retried start applies the blast radius again', async () => {
+    const first = ssm(fleet(200));
+    const second = ssm(fleet(200));
+
+    const picks = [
+      await startFault({ run, plan: withSelection('COUNT(60)') }, first.runtime),
+      await startFault({ run, plan: withSelection('COUNT(60)') }, second.runtime),
+    ];
+
+    expect(picks[1]?.targets).toEqual(picks[0]?.targets);
+  });
+
+  it('a retried start cut short after a full chunk sends only the targets not covered yet', async () => {
+    const mocks = ssm(fleet(120));
+    const all = [...fleet(120)].sort();
+    mocks.ssm.on(ListCommandsCommand).resolves({
+      Commands: [
+        {
+          CommandId: 'cmd-earlier',
+          Comment: `chaos-cadence:${run.runId}:web-cpu-ssm`,
+          InstanceIds: all.slice(0, 50),
+          RequestedDateTime: new Date(T0),
+        },
+      ],
+    });
+    let sent = 0;
+    mocks.ssm.on(SendCommandCommand).callsFake(() => ({ Command: { CommandId: `cmd-${++sent}` } }));
+
+    const fault = await startFault(input, mocks.runtime);
+
+    const chunks = mocks.ssm.commandCalls(SendCommandCommand).map((c) => c.args[0].input.InstanceIds ?? []);
+    expect(chunks).toEqual([all.slice(50, 100), all.slice(100)]);
+    expect(fault.commandIds).toEqual(['cmd-earlier', 'cmd-1', 'cmd-2']);
   });
 
   it('applies the blast radius to the instances found', async () => {

@@ -307,6 +307,33 @@ describe('stopFault (SSM)', () => {
     expect(result).toMatchObject({ confirmedState: 'cancelled', alreadyEnded: false, reason: 'kill-switch' });
   });
 
+  it('cancels every command of a fault sent in chunks, then confirms all of them ended', async () => {
+    const mocks = ssmWorld();
+    const chunked: FaultRef = { ...ssmFault, commandIds: ['cmd-1', 'cmd-2', 'cmd-3'] };
+
+    const result = await stopFault({ ...ssmInput, fault: chunked }, mocks.runtime);
+
+    const cancelled = mocks.ssm.commandCalls(CancelCommandCommand).map((c) => c.args[0].input.CommandId);
+    expect(cancelled).toEqual(['cmd-1', 'cmd-2', 'cmd-3']);
+    const read = mocks.ssm.commandCalls(ListCommandInvocationsCommand).map((c) => c.args[0].input.CommandId);
+    expect(read.slice(-3)).toEqual(['cmd-1', 'cmd-2', 'cmd-3']);
+    expect(result).toMatchObject({ confirmedState: 'cancelled', alreadyEnded: false });
+  });
+
+  it('requests the cancel of every command even when one cancel fails, then fails', async () => {
+    const mocks = ssmWorld();
+    mocks.ssm
+      .on(CancelCommandCommand, { CommandId: 'cmd-2' })
+      .rejects(Object.assign(new Error('boom'), { name: 'AccessDeniedException' }));
+    const chunked: FaultRef = { ...ssmFault, commandIds: ['cmd-1', 'cmd-2', 'cmd-3'] };
+
+    await expect(stopFault({ ...ssmInput, fault: chunked }, mocks.runtime)).rejects.toThrow(
+      'AccessDeniedException',
+    );
+    const cancelled = mocks.ssm.commandCalls(CancelCommandCommand).map((c) => c.args[0].input.CommandId);
+    expect(cancelled).toEqual(['cmd-1', 'cmd-2', 'cmd-3']);
+  });
+
   it('finds the command by document and run comment when the fault id is unknown', async () => {
     const mocks = ssmWorld();
     mocks.ssm.on(ListCommandsCommand).resolves({
@@ -403,11 +430,9 @@ describe('stopFault: stop first, confirm after', () => {
       if (attempts <= 3) throw throttled();
       return {};
     });
-    mocks.fis
-      .on(GetExperimentCommand)
-      .callsFake(() => ({
-        experiment: { id: 'EXP1', state: { status: attempts > 3 ? 'stopped' : 'running' } },
-      }));
+    mocks.fis.on(GetExperimentCommand).callsFake(() => ({
+      experiment: { id: 'EXP1', state: { status: attempts > 3 ? 'stopped' : 'running' } },
+    }));
 
     const result = await withFakeTimers(() => stopFault(input, mocks.runtime));
 
