@@ -346,10 +346,13 @@ export function createSimulatedAccount(
   const calls: RecordedCall[] = [];
   const record = calls.push.bind(calls);
   // Every call is recorded with its caller, when one is named (concurrent callers stay apart).
-  calls.push = (...items: RecordedCall[]): number => {
-    const caller = options.caller?.();
-    return record(...items.map((item) => (caller !== undefined ? { ...item, caller } : item)));
-  };
+  Object.defineProperty(calls, 'push', {
+    enumerable: false,
+    value: (...items: RecordedCall[]): number => {
+      const caller = options.caller?.();
+      return record(...items.map((item) => (caller !== undefined ? { ...item, caller } : item)));
+    },
+  });
   const s3Objects = new Map<string, StoredObject>();
   const snsMessages: PublishedMessage[] = [];
   const putMetrics: PutMetrics[] = [];

@@ -106,7 +106,7 @@ describe('chaos-cadence halt (simulated account)', () => {
     expect(stopped.map((c) => c.input)).toEqual([
       { id: 'EXPrehearsal000001' },
       { id: 'EXPrehearsal000002' },
-      { CommandId: expect.stringMatching(/^rehearsal-/) as unknown as string },
+      { CommandId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown as string },
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
@@ -114,7 +114,7 @@ describe('chaos-cadence halt (simulated account)', () => {
     );
     expect(result.stdout).toMatch(/stopped FIS experiment EXPrehearsal000002 .*confirmed stopped/);
     expect(result.stdout).toMatch(
-      /stopped SSM command rehearsal-\S+ \(run schedule-2026-12-01, db-cpu-ssm\): confirmed cancelled/,
+      /stopped SSM command [0-9a-f-]{36} \(run schedule-2026-12-01, db-cpu-ssm\): confirmed cancelled/,
     );
     expect(result.stdout).not.toContain('EXPrehearsal000003');
   });
