@@ -22,6 +22,8 @@ export interface ConfigChanges {
   readonly maxFaultDuration?: string;
   /** Sets `fault.cpuStress.duration` of every experiment. */
   readonly faultDuration?: string;
+  /** Sets `fault.cpuStress.via` of every experiment. */
+  readonly via?: 'fis' | 'ssm';
 }
 
 /** The default config with some top-level values changed, validated like the real one. */
@@ -30,11 +32,12 @@ export function configVariant(file: string, changes: ConfigChanges): LoadedConfi
   const data = parseYamlOrJson(readFileSync(base.file, 'utf8'), base.file) as Record<string, unknown>;
   if (changes.pollInterval !== undefined) data.pollInterval = changes.pollInterval;
   if (changes.maxFaultDuration !== undefined) data.maxFaultDuration = changes.maxFaultDuration;
-  if (changes.faultDuration !== undefined) {
-    for (const experiment of (data.experiments as { fault?: { cpuStress?: { duration?: string } } }[]) ??
-      []) {
-      if (experiment.fault?.cpuStress) experiment.fault.cpuStress.duration = changes.faultDuration;
-    }
+  for (const experiment of (data.experiments as {
+    fault?: { cpuStress?: { duration?: string; via?: string } };
+  }[]) ?? []) {
+    if (!experiment.fault?.cpuStress) continue;
+    if (changes.faultDuration !== undefined) experiment.fault.cpuStress.duration = changes.faultDuration;
+    if (changes.via !== undefined) experiment.fault.cpuStress.via = changes.via;
   }
   const config = validateConfig(data, `${base.file} (bench variant ${JSON.stringify(changes)})`);
   return {
@@ -131,11 +134,46 @@ export function abortLatencySeconds(rehearsed: Rehearsed, scenario: Scenario): n
       if (at !== undefined && (alarmMs === undefined || at < alarmMs)) alarmMs = at;
     }
   }
-  const stop = result.calls.find(
-    (c) =>
-      (c.service === 'fis' && c.command === 'StopExperiment') ||
-      (c.service === 'ssm' && c.command === 'CancelCommand'),
-  );
+  const [stop] = stopRequests(result);
   if (alarmMs === undefined || !stop) return undefined;
   return (Date.parse(stop.at) - alarmMs) / 1000;
+}
+
+/** The first stop request (FIS StopExperiment or SSM CancelCommand) accepted, and every one's time. */
+function stopRequests(result: RehearsalResult) {
+  return result.calls.filter(
+    (c) =>
+      c.error === undefined &&
+      ((c.service === 'fis' && c.command === 'StopExperiment') ||
+        (c.service === 'ssm' && c.command === 'CancelCommand')),
+  );
+}
+
+/**
+ * Kill-switch latency: from the kill switch's change to `on` (the scenario timeline, resolved against
+ * the fault's start) to the first accepted stop request of every fault of the run (the slowest one),
+ * in virtual seconds.
+ */
+export function killSwitchLatencySeconds(rehearsed: Rehearsed, scenario: Scenario): number | undefined {
+  const { result } = rehearsed;
+  const faultStartMs = result.account.fisExperiments[0]?.startMs ?? result.account.ssmCommands[0]?.startMs;
+  const on = (scenario.killSwitch ?? [])
+    .filter((e) => e.value === 'on')
+    .map((e) => resolveTime(e.at, scenario.now.getTime(), faultStartMs))
+    .filter((t): t is number => t !== undefined && t > scenario.now.getTime());
+  const switchedMs = on.length ? Math.min(...on) : undefined;
+  const faults = [
+    ...result.account.fisExperiments.filter((e) => !e.dryRun).map((e) => e.id),
+    ...result.account.ssmCommands.map((c) => c.id),
+  ];
+  const firstStopOf = (id: string): number | undefined => {
+    const call = stopRequests(result).find((c) => {
+      const input = c.input as { id?: string; CommandId?: string };
+      return input.id === id || input.CommandId === id;
+    });
+    return call ? Date.parse(call.at) : undefined;
+  };
+  const stops = faults.map(firstStopOf);
+  if (switchedMs === undefined || stops.length === 0 || stops.some((t) => t === undefined)) return undefined;
+  return (Math.max(...(stops as number[])) - switchedMs) / 1000;
 }

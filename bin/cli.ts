@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FisClient } from '@aws-sdk/client-fis';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -30,6 +31,7 @@ function realClients(region: string | undefined): CliClients {
     s3: new S3Client(config),
     ssm: new SSMClient(config),
     fis: new FisClient(config),
+    dynamodb: new DynamoDBClient(config),
   };
 }
 

@@ -162,6 +162,7 @@ export class ChaosCadenceStack extends Stack {
       StateMachineArn: workflow.stateMachine.stateMachineArn,
       ResultsBucketName: results.bucket.bucketName,
       KillSwitchParameterName: guardRails.killSwitchParameterName,
+      RunLockTableName: workflow.runLockTable.tableName,
       TopicArn: results.topic.topicArn,
       DashboardName: results.dashboardName,
       DashboardUrl: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${results.dashboardName}`,

@@ -2,7 +2,7 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetExperimentCommand, ListExperimentResolvedTargetsCommand } from '@aws-sdk/client-fis';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { Runtime } from '../shared/aws';
+import type { AwsClients, Runtime } from '../shared/aws';
 import { awsCall, awsErrorName, ThrottledError, TransientError } from '../shared/errors';
 import {
   BASIC_PERIOD_SECONDS,
@@ -26,6 +26,7 @@ import {
 } from '../shared/types';
 import { checkDuring, duringProbes, foldDuring, probeStop, type ProbeStop } from './during';
 import { commandInvocations, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
+import { readStopRecord } from '../shared/stop-records';
 
 export { TERMINAL_FAULT_STATES } from '../shared/faults';
 import { sleep } from './sleep';
@@ -50,6 +51,10 @@ export interface ObservedFault {
   readonly perTarget?: Readonly<Record<string, string>>;
   /** How the command ran, in one line: `FIS action cpu-stress completed`, `SSM 3 of 3 InProgress`. */
   readonly command?: string;
+  /** When the service says it ended (FIS `endTime`). */
+  readonly endedAt?: string;
+  /** Set when the state could not be read this time (the last known state is kept). */
+  readonly unreadable?: string;
 }
 
 /** SSM invocation statuses folded into one fault state. */
@@ -70,8 +75,11 @@ export function ssmFaultState(statuses: readonly string[]): FaultState {
   return 'running';
 }
 
-/** Reads the fault's current state: FIS GetExperiment, or SSM ListCommandInvocations of every command. */
-export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<ObservedFault> {
+/** Reads the fault's current state: FIS GetExperiment or SSM ListCommandInvocations. */
+export async function observeFault(
+  fault: FaultRef,
+  runtime: { readonly clients: Pick<AwsClients, 'fis' | 'ssm'> },
+): Promise<ObservedFault> {
   if (fault.state === 'dry-run')
     return { state: 'dry-run', reason: 'dry run: targets resolved, nothing sent' };
   if (fault.kind === 'fis') {
@@ -82,10 +90,12 @@ export async function observeFault(fault: FaultRef, runtime: Runtime): Promise<O
     const actions = Object.entries(answer.experiment?.actions ?? {})
       .map(([name, action]) => `${name} ${action.state?.status ?? 'unknown'}`)
       .join(', ');
+    const endTime = answer.experiment?.endTime;
     return {
       state: toFaultState(state?.status),
       ...(state?.reason ? { reason: state.reason } : {}),
       ...(actions ? { command: `FIS action ${actions}` } : {}),
+      ...(endTime ? { endedAt: endTime.toISOString() } : {}),
     };
   }
   const ids = faultIds(fault);
@@ -226,7 +236,9 @@ export async function verifyEffect(
 }
 
 /** The kill switch's value: `on` also when missing or unreadable as off/on (fail safe). */
-export async function killSwitchOn(runtime: Runtime): Promise<{ on: boolean; detail: string }> {
+export async function killSwitchOn(
+  runtime: Runtime,
+): Promise<{ on: boolean; detail: string; since?: string }> {
   const name = runtime.settings.killSwitchParameter;
   try {
     const answer = await awsCall('ssm:GetParameter', () =>
@@ -234,8 +246,10 @@ export async function killSwitchOn(runtime: Runtime): Promise<{ on: boolean; det
     );
     const value = (answer.Parameter?.Value ?? '').trim().toLowerCase();
     if (value === 'off') return { on: false, detail: 'kill switch is off' };
+    const since = answer.Parameter?.LastModifiedDate;
     return {
       on: true,
+      ...(since ? { since: since.toISOString() } : {}),
       detail: `kill switch ${name} is ${value === 'on' ? 'on' : `"${value}" (treated as on)`}`,
     };
   } catch (error) {
@@ -354,6 +368,59 @@ function decide(
   };
 }
 
+/** Reads the fault, keeping its last known state when the read fails (the poll still watches the rest). */
+async function observeFaultTolerantly(input: PollInput, previous: PollResult | null, runtime: Runtime) {
+  try {
+    return await observeFault(input.fault, runtime);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { state: previous?.faultState ?? input.fault.state, unreadable: message } satisfies ObservedFault;
+  }
+}
+
+/** Who stopped the fault and from which transition, for a poll that stops or sees it stopped early. */
+async function attribution(
+  input: PollInput,
+  decision: Decision,
+  fault: ObservedFault,
+  context: { firstAlarmAt?: string; killSwitchSince?: string; probeFailingSince?: string; now: Date },
+  runtime: Runtime,
+): Promise<Pick<PollResult, 'stoppedBy' | 'triggeredAt' | 'stopRequestedAt' | 'reason'>> {
+  const endedEarly = ['stopping', 'stopped', 'cancelled'].includes(fault.state);
+  if (decision.action !== 'stop' && !(decision.action === 'finished' && endedEarly)) return {};
+  const record = await readStopRecord(input.run.runId, input.fault.id, runtime);
+  if (record) {
+    return {
+      stoppedBy: record.by,
+      reason: record.reason,
+      stopRequestedAt: record.requestedAt,
+      ...(record.triggeredAt !== undefined ? { triggeredAt: record.triggeredAt } : {}),
+    };
+  }
+  if (decision.action === 'finished') {
+    // Ended early without a record: FIS stops on its native stop conditions (the same alarms).
+    return decision.reason === 'stop-condition' && input.fault.kind === 'fis'
+      ? {
+          stoppedBy: 'fis-native',
+          ...(context.firstAlarmAt !== undefined ? { triggeredAt: context.firstAlarmAt } : {}),
+          stopRequestedAt: fault.endedAt ?? context.now.toISOString(),
+        }
+      : {};
+  }
+  const limitAt = new Date(Date.parse(input.fault.startedAt) + input.plan.fault.maxRunSeconds * 1000);
+  const triggeredAt =
+    decision.reason === 'stop-condition'
+      ? context.firstAlarmAt
+      : decision.reason === 'kill-switch'
+        ? context.killSwitchSince
+        : decision.reason === 'probe'
+          ? context.probeFailingSince
+          : decision.reason === 'time-over'
+            ? limitAt.toISOString()
+            : undefined;
+  return { stoppedBy: 'poll', ...(triggeredAt !== undefined ? { triggeredAt } : {}) };
+}
+
 /** One poll: alarms, the fault, the kill switch (concurrently) and the clock; folds in the history. */
 export async function pollOnce(
   input: PollInput,
@@ -362,7 +429,7 @@ export async function pollOnce(
 ): Promise<PollResult> {
   const probing = input.fault.state !== 'dry-run' && duringProbes(input.plan.steadyState).length > 0;
   const [fault, alarms, killSwitch, checks] = await Promise.all([
-    observeFault(input.fault, runtime),
+    observeFaultTolerantly(input, previous, runtime),
     observeAlarms(input.plan, runtime),
     killSwitchOn(runtime),
     probing ? checkDuring(input.plan.steadyState, runtime) : Promise.resolve([]),
@@ -394,7 +461,22 @@ export async function pollOnce(
   }
   const during = probing ? foldDuring(previous?.during, checks, input.plan.steadyState, polledAt) : undefined;
   const stopped = during ? probeStop(during, input.plan.steadyState, polledAt) : undefined;
-  const decision = decide(fault, alarms, killSwitch, elapsedSeconds, input.plan, stopped);
+  const decided = decide(fault, alarms, killSwitch, elapsedSeconds, input.plan, stopped);
+  const decision: Decision = fault.unreadable
+    ? { ...decided, detail: `${decided.detail}; fault state unreadable (${fault.unreadable})` }
+    : decided;
+  const who = await attribution(
+    input,
+    decision,
+    fault,
+    {
+      ...(firstAlarmAt !== undefined ? { firstAlarmAt } : {}),
+      ...(killSwitch.since !== undefined ? { killSwitchSince: killSwitch.since } : {}),
+      ...(stopped?.probe.failingSince !== undefined ? { probeFailingSince: stopped.probe.failingSince } : {}),
+      now,
+    },
+    runtime,
+  );
   const effect =
     input.fault.state === 'dry-run'
       ? unverifiedEffect('dry run: nothing was injected', polledAt)
@@ -406,6 +488,7 @@ export async function pollOnce(
         );
   return {
     ...decision,
+    ...who,
     faultState: fault.state,
     polledAt,
     polls: (previous?.polls ?? 0) + 1,

@@ -4,7 +4,7 @@ import {
   ListCommandInvocationsCommand,
   ListCommandsCommand,
 } from '@aws-sdk/client-ssm';
-import type { Runtime } from './aws';
+import type { AwsClients, Runtime } from './aws';
 import { awsCall, awsErrorName } from './errors';
 import type { ExperimentPlan, FaultState, RunContext } from './types';
 
@@ -42,7 +42,7 @@ export interface CommandInvocation {
 /** The invocation of every target of every command (ListCommandInvocations, all pages, per command). */
 export async function commandInvocations(
   commandIds: readonly string[],
-  runtime: Runtime,
+  runtime: { readonly clients: Pick<AwsClients, 'ssm'> },
 ): Promise<CommandInvocation[]> {
   const invocations: CommandInvocation[] = [];
   for (const commandId of commandIds) {

@@ -378,18 +378,57 @@ export interface PollResult {
   readonly effect?: EffectResult;
   /** For reason `probe`: when the probe's failure streak began (the stop condition's "firing"). */
   readonly probeFailingSince?: string;
+  /** Who stopped the fault (set with `stop`, and with `finished` when it was stopped early). */
+  readonly stoppedBy?: StoppedBy;
+  /** The triggering transition (alarm StateUpdatedTimestamp, kill switch LastModifiedDate, time limit). */
+  readonly triggeredAt?: string;
+  /** When another part (event, halt, FIS) requested the stop; for `poll` it is StopFault's request. */
+  readonly stopRequestedAt?: string;
 }
+
+/**
+ * Who stopped a fault early: the workflow's poll (then StopFault), the abort-on-event function (alarm
+ * or kill-switch event), FIS itself on its native stop conditions, or `chaos-cadence halt`.
+ */
+export type StoppedBy = 'poll' | 'event' | 'fis-native' | 'halt';
+
+/** Every {@link StoppedBy}, in order of speed (fastest first). */
+export const STOPPED_BY = ['fis-native', 'event', 'poll', 'halt'] as const satisfies readonly StoppedBy[];
+
+/**
+ * Whether a read confirmed the stop: `confirmed` (a read saw the fault ended or rolling back) or
+ * `not-confirmed` (the stop was requested, no read could confirm it: never reported as stopped).
+ */
+export type StopConfirmation = 'confirmed' | 'not-confirmed';
 
 /** What StopFault returns. */
 export interface StopResult {
+  /** When the stop request was sent (before any read). */
   readonly requestedAt: string;
-  /** The fault's state after the stop, as confirmed by the service. */
-  readonly confirmedState: FaultState;
+  readonly confirmation: StopConfirmation;
+  /** The fault's state after the stop, as a read confirmed it; absent when `not-confirmed`. */
+  readonly confirmedState?: FaultState;
   /** True when the fault had already ended (nothing to stop). */
   readonly alreadyEnded: boolean;
   readonly reason: StopReason;
+  /** `not-confirmed`: why the reads failed. */
+  readonly readError?: string;
+  /** `not-confirmed`: the command that checks whether the fault still runs. */
+  readonly checkCommand?: string;
   /** On the error path: unfinished faults of the run's other experiments, and how stopping each went. */
   readonly earlierFaults?: readonly string[];
+}
+
+/** A stop another part made (abort-on-event, halt), as recorded on the run lock for the poll to read. */
+export interface StopRecord {
+  readonly faultId: string;
+  readonly by: StoppedBy;
+  /** When the stop request was sent. */
+  readonly requestedAt: string;
+  /** The triggering transition: the alarm's StateUpdatedTimestamp, the kill switch's LastModifiedDate. */
+  readonly triggeredAt?: string;
+  /** One line: what triggered it, e.g. `alarm sock-shop-5xx entered ALARM`. */
+  readonly trigger: string;
 }
 
 /** One conclusion of the experiment card: the answer and the measurement behind it. */
@@ -426,8 +465,10 @@ export interface ExperimentResult {
   readonly expectedImpact: Impact;
   readonly observedImpact: Impact;
   readonly conclusions: Conclusions;
-  /** From the stop condition first seen in ALARM to the stop requested. */
+  /** From the triggering transition (alarm, kill switch, time limit) to the stop requested. */
   readonly timeToStopSeconds?: number;
+  /** Who stopped the fault early, when it was. */
+  readonly stoppedBy?: StoppedBy;
   /** From the fault's end to the steady state holding again. */
   readonly recoverySeconds?: number;
   /** From the first impact a probe saw during the fault to the first alarm in ALARM. */

@@ -172,7 +172,9 @@ async function requireSkipAll(
     stopFailure = error;
   }
   const stopped =
-    stopFailure === undefined ? 'it was stopped at once' : 'STOPPING IT FAILED: stop it by hand';
+    stopFailure === undefined
+      ? 'its stop was requested at once (StopFaultAfterError confirms it)'
+      : 'STOPPING IT FAILED: stop it by hand';
   throw new DryRunNotHonouredError(
     `dry run not honoured: FIS experiment ${id} of ${plan.name} was started with actionsMode ${actionsMode ?? '(not reported)'} instead of skip-all, so it may inject; ${stopped}`,
     stopFailure === undefined ? undefined : { cause: stopFailure },

@@ -1,6 +1,6 @@
-import { StopExperimentCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
+import type { ExperimentSummary } from '@aws-sdk/client-fis';
 import type { Runtime } from '../shared/aws';
-import { awsCall, awsErrorName } from '../shared/errors';
+import { checkCommand, confirmStop, hasStopped, requestStop, type StopDeps } from '../shared/stop';
 import type {
   ExperimentPlan,
   FaultRef,
@@ -12,13 +12,10 @@ import type {
 import { observeFault } from '../poll-stop-conditions/poll-stop-conditions';
 import { sleep } from '../poll-stop-conditions/sleep';
 import {
-  cancelCommands,
   faultComment,
-  faultIds,
   findRunCommands,
   findRunExperiments,
   findUnfinishedFaults,
-  TERMINAL_FAULT_STATES,
   toFaultState,
 } from '../shared/faults';
 
@@ -45,53 +42,67 @@ export class FaultNotStoppedError extends Error {
   }
 }
 
-const NOT_FOUND = new Set(['ResourceNotFoundException', 'InvalidCommandId', 'InvalidInstanceId']);
-const isTerminal = (state: FaultState): boolean => TERMINAL_FAULT_STATES.includes(state);
-
-/** Asks the service to stop one fault (every command of an SSM fault); "already ended / not found" counts as done. */
-async function requestStop(fault: FaultRef, runtime: Runtime): Promise<void> {
-  try {
-    if (fault.kind === 'fis') {
-      await awsCall('fis:StopExperiment', () =>
-        runtime.clients.fis.send(new StopExperimentCommand({ id: fault.id })),
-      );
-    } else {
-      await cancelCommands(faultIds(fault), runtime);
+/** What stopping one fault gave: confirmed with its state, or requested and not confirmed. */
+export type FaultStopOutcome =
+  | {
+      readonly confirmed: true;
+      readonly state: FaultState;
+      readonly alreadyEnded: boolean;
+      readonly requestedAt: string;
     }
-  } catch (error) {
-    const name = awsErrorName(error);
-    // FIS answers ConflictException / ValidationException for an experiment that already ended (it
-    // may have ended between our read and the request). Safe to swallow: the confirmation reads that
-    // follow throw FaultNotStoppedError if it is in fact still running.
-    if (name && (NOT_FOUND.has(name) || name === 'ConflictException' || name === 'ValidationException'))
-      return;
-    throw error;
-  }
+  | {
+      readonly confirmed: false;
+      readonly alreadyEnded: boolean;
+      readonly requestedAt: string;
+      readonly readError: string;
+      readonly checkCommand: string;
+    };
+
+/** The stop dependencies of a core runtime (the virtual clock's sleep in the rehearsal). */
+export function stopDeps(runtime: Runtime): StopDeps {
+  return { fis: runtime.clients.fis, ssm: runtime.clients.ssm, now: runtime.now, sleep };
 }
 
-/** Stops one known fault idempotently and re-reads its state until it has ended (about a minute). */
-export async function stopKnownFault(
-  fault: FaultRef,
-  runtime: Runtime,
-): Promise<{ state: FaultState; alreadyEnded: boolean }> {
-  if (fault.state === 'dry-run') return { state: 'dry-run', alreadyEnded: true };
-  const before = await observeFault(fault, runtime);
-  if (isTerminal(before.state)) return { state: before.state, alreadyEnded: true };
-  await requestStop(fault, runtime);
-  let state: FaultState = 'stopping';
-  for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
-    state = (await observeFault(fault, runtime)).state;
-    if (isTerminal(state)) break;
-    await sleep(CONFIRM_INTERVAL_SECONDS);
+/**
+ * Stops one known fault: the stop request first (retried on throttling and 5xx, "already ended" is
+ * success), then reads its state until it has ended (about a minute). Reads that fail throughout give
+ * `confirmed: false` (the workflow does not spin on it). A fault still injecting after every read
+ * throws {@link FaultNotStoppedError} so the state's Retry asks again (never reported as stopped).
+ */
+export async function stopKnownFault(fault: FaultRef, runtime: Runtime): Promise<FaultStopOutcome> {
+  if (fault.state === 'dry-run') {
+    return {
+      confirmed: true,
+      state: 'dry-run',
+      alreadyEnded: true,
+      requestedAt: runtime.now().toISOString(),
+    };
   }
-  // `stopping` means the service accepted the stop and is rolling back: done from here. Anything
-  // else means the stop did not take; throw so the state's Retry asks again (never report success).
-  if (!isTerminal(state) && state !== 'stopping') {
+  const request = await requestStop(fault, stopDeps(runtime));
+  const confirmation = await confirmStop(
+    async () => (await observeFault(fault, runtime)).state,
+    { sleep },
+    CONFIRM_ATTEMPTS,
+    CONFIRM_INTERVAL_SECONDS,
+  );
+  if (!confirmation.confirmed) {
+    return {
+      confirmed: false,
+      alreadyEnded: request.alreadyEnded,
+      requestedAt: request.requestedAt,
+      readError: confirmation.readError,
+      checkCommand: checkCommand(fault),
+    };
+  }
+  const { state } = confirmation;
+  if (!hasStopped(state)) {
     throw new FaultNotStoppedError(
       `${fault.kind} ${fault.id} is still ${state} ${CONFIRM_ATTEMPTS} reads after the stop request`,
     );
   }
-  return { state, alreadyEnded: false };
+  // Ended on its own before the request: the service said so, or it completed/failed (not stopped by us).
+  const alreadyEnded = request.alreadyEnded || state === 'completed' || state === 'failed';
+  return { confirmed: true, state, alreadyEnded, requestedAt: request.requestedAt };
 }
 
 /** The faults a run may have started for one plan, found by run id (FIS tags, SSM comment). */
@@ -139,9 +150,10 @@ const ENDEDNESS: readonly FaultState[] = [
 ];
 
 /**
- * Stops the fault (FIS StopExperiment or SSM CancelCommand) and confirms it ended. Idempotent:
- * stopping an ended fault is success (`alreadyEnded`). Without a fault reference (StartFault failed
- * after possibly injecting), finds the run's faults by run id and stops each.
+ * Stops the fault (FIS StopExperiment or SSM CancelCommand) first and confirms it ended after.
+ * Idempotent: stopping an ended fault is success (`alreadyEnded`). Without a fault reference (StartFault
+ * failed after possibly injecting), finds the run's faults by run id and stops each. When no read can
+ * confirm the stop, the result is `not-confirmed` with the command that checks it.
  */
 export async function stopFault(input: StopFaultInput, runtime: Runtime): Promise<StopResult> {
   const requestedAt = runtime.now().toISOString();
@@ -149,23 +161,28 @@ export async function stopFault(input: StopFaultInput, runtime: Runtime): Promis
   // This experiment's own fault first; then, on the error path, any earlier one of the run.
   const outcomes = await Promise.all(faults.map((fault) => stopKnownFault(fault, runtime)));
   const earlier = input.reason === 'error' ? await stopEarlierFaults(input, runtime) : [];
-  if (faults.length === 0) {
-    return {
-      requestedAt,
-      confirmedState: 'stopped',
-      alreadyEnded: true,
-      reason: input.reason,
-      ...(earlier.length ? { earlierFaults: earlier } : {}),
-    };
-  }
-  const worst = outcomes.map((o) => o.state).sort((a, b) => ENDEDNESS.indexOf(a) - ENDEDNESS.indexOf(b))[0];
-  return {
-    requestedAt,
-    confirmedState: worst ?? 'stopped',
+  const common = {
+    requestedAt: outcomes[0]?.requestedAt ?? requestedAt,
     alreadyEnded: outcomes.every((o) => o.alreadyEnded),
     reason: input.reason,
     ...(earlier.length ? { earlierFaults: earlier } : {}),
   };
+  const unconfirmed = outcomes.filter((o) => !o.confirmed);
+  if (unconfirmed.length > 0) {
+    return {
+      ...common,
+      confirmation: 'not-confirmed',
+      readError: unconfirmed.map((o) => o.readError).join('; '),
+      checkCommand: unconfirmed.map((o) => o.checkCommand).join(' ; '),
+    };
+  }
+  if (faults.length === 0) {
+    // Nothing of this experiment was found running: the search itself confirms there is nothing to stop.
+    return { ...common, confirmation: 'confirmed', confirmedState: 'stopped', alreadyEnded: true };
+  }
+  const states = outcomes.flatMap((o) => (o.confirmed ? [o.state] : []));
+  const worst = states.sort((a, b) => ENDEDNESS.indexOf(a) - ENDEDNESS.indexOf(b))[0];
+  return { ...common, confirmation: 'confirmed', confirmedState: worst ?? 'stopped' };
 }
 
 /**
@@ -197,6 +214,10 @@ async function stopEarlierFaults(input: StopFaultInput, runtime: Runtime): Promi
   );
   return settled.map((result, i) => {
     const id = `${unfinished[i]?.kind ?? '?'} ${unfinished[i]?.id ?? '?'} of ${unfinished[i]?.experiment ?? '?'}`;
-    return result.status === 'fulfilled' ? `${id}: ${result.value.state}` : `${id}: ${String(result.reason)}`;
+    if (result.status === 'rejected') return `${id}: ${String(result.reason)}`;
+    const outcome = result.value;
+    return outcome.confirmed
+      ? `${id}: ${outcome.state}`
+      : `${id}: stop requested at ${outcome.requestedAt}, not confirmed (check: ${outcome.checkCommand})`;
   });
 }

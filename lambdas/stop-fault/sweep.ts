@@ -6,6 +6,7 @@ import { awsCall } from '../shared/errors';
 import type {
   ExperimentPlan,
   ExperimentResult,
+  FaultRef,
   PublishInput,
   RunConfig,
   RunContext,
@@ -74,6 +75,8 @@ export interface SweepOutcome {
   readonly stopped: readonly string[];
   /** Of those, the ones only the second search found (a StartFault still in flight at the end). */
   readonly stoppedLate: readonly string[];
+  /** Faults whose stop was requested but no read confirmed (`<id>: stop requested at T, not confirmed ...`). */
+  readonly unconfirmed: readonly string[];
   /** What happened to the run lock (released only when this run held it). */
   readonly runLock: ReleaseRunLockResult;
 }
@@ -91,55 +94,65 @@ export interface SweepOptions {
 /** Seconds the sweep waits before searching a second time. */
 export const SECOND_SEARCH_AFTER_SECONDS = 120;
 
+/** What one search-and-stop pass did. */
+interface SweepStops {
+  /** Ids whose stop a read confirmed (and that had not ended before). */
+  readonly stopped: string[];
+  /** `<id>: stop requested at T, not confirmed (check: ...)`. */
+  readonly unconfirmed: string[];
+}
+
 /**
- * Stops every fault of the run still running: FIS experiments tagged with the run id, SSM commands of
- * the plans' documents whose comment carries it. Skips the ids in `seen` and adds what it finds to it.
+ * Stops every fault of the run still running: FIS experiments tagged with the run id, SSM commands
+ * (any document) whose comment carries it. Needs nothing but the run id, so it runs before any other
+ * read. Skips the ids in `seen` and adds what it finds to it.
  */
 async function stopRunFaults(
-  run: RunContext,
-  plans: readonly ExperimentPlan[],
+  run: Pick<RunContext, 'runId' | 'startedAt' | 'dryRun'>,
   seen: Set<string>,
   runtime: Runtime,
-): Promise<string[]> {
-  const stopped: string[] = [];
-  const experiments = await findRunExperiments(run.runId, undefined, runtime);
-  for (const experiment of experiments) {
+): Promise<SweepStops> {
+  const found: FaultRef[] = [];
+  for (const experiment of await findRunExperiments(run.runId, undefined, runtime)) {
     if (!experiment.id || seen.has(experiment.id)) continue;
-    seen.add(experiment.id);
-    const outcome = await stopKnownFault(
-      {
-        kind: 'fis',
-        id: experiment.id,
-        startedAt: run.startedAt,
-        state: toFaultState(experiment.state?.status),
-        dryRun: run.dryRun,
-      },
-      runtime,
-    );
-    if (!outcome.alreadyEnded) stopped.push(experiment.id);
+    found.push({
+      kind: 'fis',
+      id: experiment.id,
+      startedAt: run.startedAt,
+      state: toFaultState(experiment.state?.status),
+      dryRun: run.dryRun,
+    });
   }
-  const documents = new Set(plans.flatMap((p) => (p.fault.kind === 'ssm' ? [p.fault.documentName] : [])));
   const prefix = runCommentPrefix(run.runId);
-  for (const document of documents) {
-    const commands = await findRunCommands(document, run.startedAt, (c) => c.startsWith(prefix), runtime);
-    for (const command of commands) {
-      if (seen.has(command.id)) continue;
-      seen.add(command.id);
-      const outcome = await stopKnownFault(
-        {
-          kind: 'ssm',
-          id: command.id,
-          startedAt: run.startedAt,
-          state: 'running',
-          targets: command.targets,
-          dryRun: false,
-        },
-        runtime,
+  for (const command of await findRunCommands(
+    undefined,
+    run.startedAt,
+    (c) => c.startsWith(prefix),
+    runtime,
+  )) {
+    if (seen.has(command.id)) continue;
+    found.push({
+      kind: 'ssm',
+      id: command.id,
+      startedAt: run.startedAt,
+      state: 'running',
+      targets: command.targets,
+      dryRun: false,
+    });
+  }
+  const result: SweepStops = { stopped: [], unconfirmed: [] };
+  for (const fault of found) {
+    seen.add(fault.id);
+    const outcome = await stopKnownFault(fault, runtime);
+    if (!outcome.confirmed) {
+      result.unconfirmed.push(
+        `${fault.id}: stop requested at ${outcome.requestedAt}, not confirmed (check: ${outcome.checkCommand})`,
       );
-      if (!outcome.alreadyEnded) stopped.push(command.id);
+    } else if (!outcome.alreadyEnded) {
+      result.stopped.push(fault.id);
     }
   }
-  return stopped;
+  return result;
 }
 
 /**
@@ -157,13 +170,16 @@ export async function sweepRun(
   const { detail } = event;
   const runId = detail.name;
   const startedAt = new Date(detail.startDate).toISOString();
+  const request = parseInput(detail.input);
+  // Stop first: the run id (tags, comments) is all the search needs; the definition is read after.
+  const seen = new Set<string>();
+  const first = await stopRunFaults({ runId, startedAt, dryRun: request.dryRun }, seen, runtime);
   const described = await awsCall('states:DescribeStateMachineForExecution', () =>
     runtime.clients.sfn.send(
       new DescribeStateMachineForExecutionCommand({ executionArn: detail.executionArn }),
     ),
   );
   const config = runConfigFromDefinition(described.definition ?? '{}');
-  const request = parseInput(detail.input);
   const plans: ExperimentPlan[] = (
     request.experiments.length ? request.experiments : Object.keys(config.plans)
   )
@@ -179,15 +195,16 @@ export async function sweepRun(
     configHash: config.configHash,
   };
 
-  const seen = new Set<string>();
-  const stoppedFirst = await stopRunFaults(run, plans, seen, runtime);
   await sleep(options.secondSearchAfterSeconds ?? SECOND_SEARCH_AFTER_SECONDS);
-  const stoppedLate = await stopRunFaults(run, plans, seen, runtime);
-  const stopped = [...stoppedFirst, ...stoppedLate];
+  const late = await stopRunFaults(run, seen, runtime);
+  const stopped = [...first.stopped, ...late.stopped];
+  const stoppedLate = late.stopped;
+  const unconfirmed = [...first.unconfirmed, ...late.unconfirmed];
   const runLock = await releaseRunLock(runId, runtime);
 
   const now = runtime.now();
-  const reason = `the workflow execution ended ${detail.status} before publishing; ${stopped.length ? `stopped ${stopped.join(', ')}` : 'no fault of this run was still running'}`;
+  const parts = [...(stopped.length ? [`stopped ${stopped.join(', ')} (confirmed)`] : []), ...unconfirmed];
+  const reason = `the workflow execution ended ${detail.status} before publishing; ${parts.length ? parts.join('; ') : 'no fault of this run was still running'}`;
   const results: ExperimentResult[] = plans.map((plan) =>
     failedResult(
       plan,
@@ -198,5 +215,5 @@ export async function sweepRun(
       now,
     ),
   );
-  return { publish: { run, results }, stopped, stoppedLate, runLock };
+  return { publish: { run, results }, stopped, stoppedLate, unconfirmed, runLock };
 }

@@ -6,6 +6,7 @@
 import type { Conclusions, ExperimentPlan, Finding, Outcome } from '../shared/types';
 import { impactRank } from '../shared/vocabulary';
 import {
+  stopConfirmed,
   clock,
   duration,
   duringEvidence,
@@ -188,7 +189,9 @@ function digDeeper(outcome: Outcome, facts: Facts, plan: ExperimentPlan, reason:
   }
   if (outcome === 'aborted') {
     list.push(
-      `The fault was ended early (${reason}): check whether the stop condition fired on real impact or on noise.`,
+      facts.stop && !stopConfirmed(facts.stop)
+        ? `The stop was requested but no read confirmed it: check the fault now${facts.stop.checkCommand ? ` with \`${facts.stop.checkCommand}\`` : ' in the FIS or SSM console'}.`
+        : `The fault was ended early (${reason}): check whether the stop condition fired on real impact or on noise.`,
     );
   }
   if (facts.impact === 'none' && facts.alarmsFired.length > 0) {

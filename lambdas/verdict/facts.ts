@@ -10,31 +10,13 @@ import type {
   DuringSummary,
   EffectResult,
   ExperimentPlan,
-  FaultState,
   Impact,
   SteadyStateCheck,
   StopResult,
 } from '../shared/types';
 import { worseImpact } from '../shared/vocabulary';
 
-/** Fault states in which nothing is injected any more (a stop can be called confirmed). */
-const ENDED: readonly FaultState[] = ['completed', 'stopped', 'failed', 'cancelled', 'dry-run'];
-
-/**
- * Whether a read confirmed the fault ended after the stop request. The only place that decides
- * whether a text may say "stopped" (the stop-state input of every sentence).
- */
-export function stopConfirmed(stop: StopResult | null | undefined): boolean {
-  return stop !== null && stop !== undefined && (stop.alreadyEnded || ENDED.includes(stop.confirmedState));
-}
-
-/** How the stop went, in words that never claim more than was confirmed. */
-export function stopStateText(stop: StopResult | null | undefined): string {
-  if (!stop) return 'no stop was requested';
-  if (stop.alreadyEnded) return 'the fault had already ended when the stop was requested';
-  if (stopConfirmed(stop)) return `the fault was stopped (confirmed ${stop.confirmedState})`;
-  return `the stop was requested but not confirmed (last state ${stop.confirmedState})`;
-}
+export { stopConfirmed, stopStateText } from '../shared/stop-text';
 
 /** `2 min 5 s`, `45 s`. */
 export function duration(seconds: number): string {

@@ -18,7 +18,8 @@ import type {
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
 import { impactRank } from '../shared/vocabulary';
 import { conclude, notTested } from './conclusions';
-import { duringEvidence, gatherFacts, stopStateText, type Facts } from './facts';
+import { duringEvidence, gatherFacts, type Facts } from './facts';
+import { STOPPED_BY_TEXT, stopBrief } from '../shared/stop-text';
 
 /** An error as a Step Functions Catch records it. */
 export interface CaughtError {
@@ -159,21 +160,40 @@ interface Judgement {
   readonly advice?: string;
 }
 
+/**
+ * The stop's outcome, for a reason line: "the fault was stopped" only when a read confirmed it;
+ * "stop requested at T, not confirmed; check with `...`" when none could.
+ */
+function stopClause(input: VerdictInput): string {
+  const { stop } = input;
+  if (stop) return `; ${stopBrief(stop)}`;
+  if (input.stopError) {
+    return `; STOPPING THE FAULT FAILED (${input.stopError.Error}): check ${input.fault ? `${input.fault.kind} ${input.fault.id}` : `faults tagged with run ${input.run.runId}`} by hand`;
+  }
+  return '';
+}
+
 function describeStop(input: VerdictInput, timeToStop: number | undefined): string {
   const poll = input.poll;
-  const stop = stopStateText(input.stop);
-  const after = timeToStop !== undefined ? `; stop requested ${timeToStop} s after it fired` : '';
+  const by = poll?.stoppedBy ? ` by ${STOPPED_BY_TEXT[poll.stoppedBy]}` : '';
+  const after =
+    timeToStop !== undefined
+      ? `; stop requested ${timeToStop} s after the ${poll?.reason === 'probe' ? 'probe began failing' : 'trigger'}${by}`
+      : by
+        ? `; stop requested${by}`
+        : '';
+  const clause = stopClause(input);
   switch (poll?.reason) {
     case 'stop-condition':
-      return `stop condition fired: ${poll.detail}${after}; ${stop}`;
+      return `stop condition fired: ${poll.detail}${after}${clause}`;
     case 'probe':
-      return `probe stop condition: ${poll.detail}${timeToStop !== undefined ? `; stop requested ${timeToStop} s after the probe began failing` : ''}; ${stop}`;
+      return `probe stop condition: ${poll.detail}${after}${clause}`;
     case 'kill-switch':
-      return `kill switch: ${poll.detail}; ${stop}`;
+      return `kill switch: ${poll.detail}${after}${clause}`;
     case 'time-over':
-      return `time over: ${poll.detail}; ${stop}`;
+      return `time over: ${poll.detail}${after}${clause}`;
     default:
-      return `stopped: ${poll?.detail ?? 'unknown reason'}; ${stop}`;
+      return `stop requested: ${poll?.detail ?? 'unknown reason'}${clause}`;
   }
 }
 
@@ -190,7 +210,7 @@ function refusedStart(caught: CaughtError, runId: string): Judgement | undefined
   if (caught.Error === 'DryRunNotHonouredError') {
     return {
       outcome: 'failed',
-      reason: `FIS did not honour the dry run; the experiment was stopped at once`,
+      reason: `FIS did not honour the dry run; its stop was requested at once`,
       advice: `Check that FIS supports actionsMode skip-all in this region and SDK (${message}).`,
     };
   }
@@ -214,7 +234,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     const stopped = stopError
       ? ` AND STOPPING THE FAULT FAILED (${stopError.Error}): check ${fault ? `${fault.kind} ${faultIds(fault).join(', ')}` : `faults tagged with run ${input.run.runId}`} by hand`
       : fault || errorState === 'StartFault'
-        ? `; ${input.stop ? stopStateText(input.stop) : 'no stop result was recorded'}`
+        ? stopClause(input) || '; no stop was recorded'
         : '; nothing was injected';
     return {
       outcome: 'failed',
@@ -240,7 +260,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     // Not a stop condition firing: the workflow could not watch the fault (e.g. a missing alarm).
     return {
       outcome: 'failed',
-      reason: `the fault could not be watched, so stopping it was requested: ${poll.detail}; ${stopStateText(input.stop)}`,
+      reason: `the fault could not be watched, so its stop was requested: ${poll.detail}${stopClause(input)}`,
       advice:
         'Check that every stop-condition alarm exists in this account and region under the configured name.',
     };
@@ -257,11 +277,12 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
     return { outcome: 'aborted', reason: `the fault was cancelled outside the workflow: ${poll.detail}` };
   }
   if (poll.faultState === 'stopped') {
+    const after = timeToStop !== undefined ? `; stopped ${timeToStop} s after the trigger` : '';
     return {
       outcome: 'aborted',
       reason:
-        poll.reason === 'stop-condition'
-          ? `FIS stopped the experiment on its own stop condition: ${poll.detail}`
+        poll.stoppedBy !== undefined
+          ? `stopped by ${STOPPED_BY_TEXT[poll.stoppedBy]}: ${poll.detail}${after}`
           : `the fault was stopped outside the workflow: ${poll.detail}`,
     };
   }
@@ -331,6 +352,20 @@ function conclusionsOf(input: VerdictInput, judgement: Judgement, facts: Facts):
 }
 
 /**
+ * From the triggering transition (alarm StateUpdatedTimestamp, kill switch LastModifiedDate, time limit)
+ * to the stop request: StopFault's when the poll stopped it, else the request another part recorded
+ * (abort-on-event, halt) or FIS's own end time (native stop conditions). For every stop reason.
+ */
+export function timeToStopSeconds(input: Pick<VerdictInput, 'poll' | 'stop'>): number | undefined {
+  const poll = input.poll;
+  // A poll result without `stoppedBy` that said stop is the poll's own stop (results of older runs).
+  const by = poll?.stoppedBy ?? (poll?.action === 'stop' ? 'poll' : undefined);
+  if (!poll || by === undefined) return undefined;
+  const requestedAt = by === 'poll' ? input.stop?.requestedAt : poll.stopRequestedAt;
+  return seconds(poll.triggeredAt ?? poll.probeFailingSince ?? poll.firstAlarmAt, requestedAt);
+}
+
+/**
  * Judges one experiment: outcome (`passed | deviated | aborted | skipped | failed`), observed impact,
  * the experiment card's conclusions and timings (`timeToStopSeconds` from the stop condition first
  * seen in ALARM to the stop request; `recoverySeconds` from the fault's end to the steady state
@@ -338,12 +373,7 @@ function conclusionsOf(input: VerdictInput, judgement: Judgement, facts: Facts):
  */
 export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): ExperimentResult {
   const now = runtime.now();
-  const timeToStop =
-    input.poll?.action === 'stop' && input.poll.reason === 'stop-condition'
-      ? seconds(input.poll.firstAlarmAt, input.stop?.requestedAt)
-      : input.poll?.action === 'stop' && input.poll.reason === 'probe'
-        ? seconds(input.poll.probeFailingSince, input.stop?.requestedAt)
-        : undefined;
+  const timeToStop = timeToStopSeconds(input);
   const judgement = judge(input, timeToStop);
   const afterChecks = input.after?.checks ?? [];
   const recoveredAt = input.after?.steady ? afterChecks[afterChecks.length - 1]?.checkedAt : undefined;
@@ -389,6 +419,7 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
     observedImpact: impact,
     conclusions: conclusionsOf(input, judgement, facts),
     ...(timeToStop !== undefined ? { timeToStopSeconds: timeToStop } : {}),
+    ...(input.poll?.stoppedBy !== undefined ? { stoppedBy: input.poll.stoppedBy } : {}),
     ...(recovery !== undefined ? { recoverySeconds: recovery } : {}),
     ...(injected && facts.timeToDetectSeconds !== undefined
       ? { timeToDetectSeconds: facts.timeToDetectSeconds }

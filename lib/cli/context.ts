@@ -1,4 +1,5 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FisClient } from '@aws-sdk/client-fis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -14,6 +15,8 @@ export interface CliClients {
   readonly s3: S3Client;
   readonly ssm: SSMClient;
   readonly fis: FisClient;
+  /** The run lock table (halt records its stops there for the run's poll). */
+  readonly dynamodb: DynamoDBClient;
 }
 
 /** Builds the clients for a region (`undefined`: the SDK's default chain, e.g. AWS_REGION or the profile). */

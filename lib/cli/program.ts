@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { haltCommand, resumeCommand, FIS_SAFETY_LEVER_UNSUPPORTED } from './commands/halt';
+import { haltCommand, resumeCommand } from './commands/halt';
 import { historyCommand, parseLimit } from './commands/history';
 import { preflightCommand } from './commands/preflight';
 import { parseExperimentList, rehearseCommand } from './commands/rehearse';
@@ -232,13 +232,11 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
   withStackOptions(
     program
       .command('halt')
-      .description(
-        'turn the kill switch on: no new runs; a fault in flight is stopped within one poll interval',
-      )
+      .description('turn the kill switch on (no new runs) and stop every running fault of this stack now')
       .option('--reason <text>', 'why (recorded in the kill switch parameter description)')
       .option(
         '--fis-safety-lever',
-        `also engage FIS's account safety lever. NOT AVAILABLE: ${FIS_SAFETY_LEVER_UNSUPPORTED}; the kill switch is still turned on, then the AWS CLI command to run is printed and the exit code is 1`,
+        "also engage FIS's account safety lever (UpdateSafetyLeverState): no FIS experiment can start in this account and region until it is disengaged",
         false,
       ),
   ).action(async (options: { reason?: string; fisSafetyLever: boolean; stack: string; region?: string }) => {

@@ -19,6 +19,7 @@ import { acknowledgeWildcardResources } from '../faults/nag';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import type { AllowedHours } from '../../lambdas/shared/aws';
 import { settingsToEnv } from '../../lambdas/shared/settings';
+import { STOP_CONDITIONS_ENV, stopConditionsOf } from '../../lambdas/abort-on-event/abort-on-event';
 import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
 import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
@@ -68,6 +69,8 @@ export interface ExperimentWorkflowFunctions {
   readonly verdict: lambda.IFunction;
   /** The backstop: stops a failed/timed-out/aborted execution's faults and publishes a failed result. */
   readonly sweep: lambda.IFunction;
+  /** The event path of an abort: stops the run's running faults on an alarm or kill-switch event. */
+  readonly abortOnEvent: lambda.IFunction;
 }
 
 const LAMBDAS = join(__dirname, '..', '..', 'lambdas');
@@ -90,6 +93,10 @@ export class ExperimentWorkflow extends Construct {
   public readonly sweepFailures: sqs.Queue;
   /** `Errors >= 1` of the sweep function: a run's faults may still be running. */
   public readonly sweepErrorsAlarm: cloudwatch.Alarm;
+  /** Abort events the function could not handle (failed invocations, undeliverable events). */
+  public readonly abortFailures: sqs.Queue;
+  /** A message in {@link abortFailures}: an event-driven abort failed (the poll is still the fallback). */
+  public readonly abortFailuresAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ExperimentWorkflowProps) {
     super(scope, id);
@@ -181,18 +188,25 @@ export class ExperimentWorkflow extends Construct {
     const verdict = fn('Verdict', 'verdict', Duration.seconds(30));
     // The sweep searches twice, 120 s apart, and confirms each stop (up to a minute a fault): 15 minutes.
     const sweep = fn('Sweep', 'stop-fault', Duration.minutes(15), 'sweep-handler.ts');
+    // Stop request (retried up to ~31 s) and a few confirmation reads (~10 s) per fault, in parallel.
+    const abortOnEvent = fn('AbortOnEvent', 'abort-on-event', Duration.seconds(90));
+    abortOnEvent.addEnvironment(STOP_CONDITIONS_ENV, JSON.stringify(stopConditionsOf(props.runConfig)));
 
     // Guard rails: the kill switch, the run lock, the change calendar. The sweep frees an ended run's lock.
     // Only the item operations the lock uses (UpdateItem is not used), on this table only.
     const lockActions = ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'];
     this.runLockTable.grant(checkGuardRails, ...lockActions);
     this.runLockTable.grant(sweep, 'dynamodb:DeleteItem');
+    // Who stopped a fault: abort-on-event records its stops on the lock item; the poll reads them.
+    this.runLockTable.grant(abortOnEvent, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.runLockTable.grant(pollStopConditions, 'dynamodb:GetItem');
     const readKillSwitch = new iam.PolicyStatement({
       actions: ['ssm:GetParameter'],
       resources: [props.killSwitch.parameterArn],
     });
     checkGuardRails.addToRolePolicy(readKillSwitch);
     pollStopConditions.addToRolePolicy(readKillSwitch);
+    abortOnEvent.addToRolePolicy(readKillSwitch);
     if (props.changeCalendar !== undefined) {
       checkGuardRails.addToRolePolicy(
         new iam.PolicyStatement({
@@ -241,7 +255,7 @@ export class ExperimentWorkflow extends Construct {
     // Before injecting, StartFault looks for an unfinished fault of this run (any experiment, FIS or SSM)
     // and refuses to inject on top of it; a dry run FIS did not honour is stopped at once.
     // StopFault, on the error path, also stops those earlier faults (grantStop on every fault, below).
-    for (const lister of [startFault, stopFault]) {
+    for (const lister of [startFault, stopFault, abortOnEvent]) {
       lister.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['fis:ListExperiments', 'ssm:ListCommands'], resources: ['*'] }),
       );
@@ -260,6 +274,8 @@ export class ExperimentWorkflow extends Construct {
       fault.grantStop(stopFault);
       fault.grantObserve(sweep);
       fault.grantStop(sweep);
+      fault.grantObserve(abortOnEvent);
+      fault.grantStop(abortOnEvent);
     }
 
     this.functions = {
@@ -270,6 +286,7 @@ export class ExperimentWorkflow extends Construct {
       stopFault,
       verdict,
       sweep,
+      abortOnEvent,
     };
 
     const arns: Record<FunctionArnKey, string> = {
@@ -357,5 +374,64 @@ export class ExperimentWorkflow extends Construct {
     });
     if (props.alarmTopic)
       this.sweepErrorsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+
+    // The event path of an abort: CloudWatch announces a stop-condition alarm entering ALARM, and SSM a
+    // change of the kill switch, within seconds; abort-on-event stops the run's faults at once. The
+    // poll stays the fallback. Failed invocations and undeliverable events land in a queue with an alarm.
+    this.abortFailures = new sqs.Queue(this, 'AbortFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.abortFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the abort-on-event rules and function; a queue for its own failures would have no reader.',
+    });
+    const abortTarget = new eventTargets.LambdaFunction(abortOnEvent, {
+      retryAttempts: 4,
+      maxEventAge: Duration.hours(1),
+      deadLetterQueue: this.abortFailures,
+    });
+    const alarmNames = [...new Set(Object.values(stopConditionsOf(props.runConfig)).flat())];
+    if (alarmNames.length > 0) {
+      new events.Rule(this, 'AbortOnStopConditionAlarm', {
+        description: 'chaos-cadence: a stop-condition alarm entered ALARM; stop the running fault now',
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          detail: { alarmName: alarmNames, state: { value: ['ALARM'] } },
+        },
+        targets: [abortTarget],
+      });
+    }
+    new events.Rule(this, 'AbortOnKillSwitchChange', {
+      description: 'chaos-cadence: the kill switch changed; stop the running fault now if it is on',
+      eventPattern: {
+        source: ['aws.ssm'],
+        detailType: ['Parameter Store Change'],
+        detail: { name: [props.killSwitch.parameterName] },
+      },
+      targets: [abortTarget],
+    });
+    new lambda.EventInvokeConfig(this, 'AbortOnEventFailures', {
+      function: abortOnEvent,
+      onFailure: new SqsDestination(this.abortFailures),
+      retryAttempts: 2,
+    });
+    this.abortFailuresAlarm = new cloudwatch.Alarm(this, 'AbortOnEventFailed', {
+      alarmDescription:
+        'chaos-cadence: an event-driven abort failed (see the AbortFailures queue). The workflow poll still stops the fault within one poll interval; if a run is in flight, check it with `npx chaos-cadence status` or stop everything with `npx chaos-cadence halt`.',
+      metric: this.abortFailures.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic)
+      this.abortFailuresAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
   }
 }

@@ -1,4 +1,5 @@
 import '../util/polyfills';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { parseRunJournal } from '../../lambdas/shared/resilience/journals';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
+import { abortOnEvent, stopConditionsOf, type AbortEvent } from '../../lambdas/abort-on-event/abort-on-event';
 import { seededRandom } from '../../lambdas/shared/random';
 import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
 import { VirtualClock } from './clock';
@@ -110,7 +112,7 @@ export interface RehearsalResult {
   readonly calls: readonly RecordedCall[];
   /**
    * The Task state that made each call, by index into `calls` (Tasks run one at a time, so a call
-   * made while a Task's handler runs is that Task's). Used to check every call against the IAM policy
+   * made while a Task's handler runs is that Task's; `AbortOnEvent` marks the event-driven function's). Used to check every call against the IAM policy
    * of the function behind the state.
    */
   readonly callStates: readonly (string | undefined)[];
@@ -131,6 +133,9 @@ export interface RehearsalResult {
 }
 
 const STATE_MACHINE_NAME = 'ChaosCadence-RunExperiments';
+
+/** What `callStates` names the calls of the abort-on-event function (it is no Task state). */
+export const ABORT_ON_EVENT_STATE = 'AbortOnEvent';
 
 /**
  * The settings a rehearsal uses: the config's guard rails and time zone, placeholder resources, and a
@@ -240,6 +245,7 @@ function describeResultShape(result: unknown): string {
     return `not steady (check ${checks.length})${r.again ? `, re-check in ${String(r.waitSeconds)} s` : ', recovery window over'}: ${failing}`;
   }
   if (typeof r.action === 'string' && typeof r.detail === 'string') return `${r.action}: ${r.detail}`;
+  if (r.confirmation === 'not-confirmed') return `stop requested, not confirmed: ${String(r.checkCommand)}`;
   if (typeof r.confirmedState === 'string') return `fault ${r.confirmedState}${r.alreadyEnded ? ' (had already ended)' : ''}`;
   if (typeof r.outcome === 'string') return `${r.outcome.toUpperCase()}: ${typeof r.reason === 'string' ? r.reason : ''}`;
   if (typeof r.journalKey === 'string') return `journal ${r.journalKey}`;
@@ -331,10 +337,28 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const iterationStarts = collectIterationStarts(definition);
 
   const clock = new VirtualClock(scenario.now);
+  // EventBridge -> abort-on-event, as deployed: the stop-condition alarms of every plan, the kill switch.
+  const stopConditions = stopConditionsOf(runConfig);
+  const callStates: (string | undefined)[] = [];
+  const callers = new AsyncLocalStorage<string>();
+  // The account needs `deliver` and `deliver` needs the runtime built on the account: filled in below.
+  const built: { runtime?: Runtime } = {};
+  const deliver = async (event: AbortEvent): Promise<unknown> => {
+    const runtimeNow = built.runtime;
+    if (!runtimeNow) throw new Error('the rehearsal runtime is not ready');
+    // The function runs while a Task may be polling: its calls are told apart by async context.
+    return callers.run(ABORT_ON_EVENT_STATE, () => abortOnEvent(event, runtimeNow, { stopConditions }));
+  };
   const account = createSimulatedAccount(scenario, clock, {
     settings,
     fisTemplates,
     ownExecutionArn: executionArn,
+    caller: () => callers.getStore(),
+    events: {
+      alarmNames: [...new Set(Object.values(stopConditions).flat())],
+      killSwitchParameter: settings.killSwitchParameter,
+      deliver,
+    },
     stateMachine: { arn: stateMachineArn, name: STATE_MACHINE_NAME, definition: JSON.stringify(definition) },
   });
   for (const journal of options.history ?? []) {
@@ -346,6 +370,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     });
   }
   const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
+  built.runtime = runtime;
 
   const publish = options.publish ?? (await loadDefaultPublish());
   const handlers: Record<string, TaskHandler> = options.taskHandlers
@@ -355,14 +380,15 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const lastResult = new Map<string, unknown>();
   const invocations = new Map<string, number>();
   const localHandlers: Record<string, (input: never) => Promise<never>> = {};
-  const callStates: (string | undefined)[] = [];
   for (const [name, info] of states) {
     if (info.type !== 'Task') continue;
     const handler = handlers[name];
     localHandlers[name] = async (input: never): Promise<never> => {
       const firstCall = account.calls.length;
       const markCalls = (): void => {
-        for (let i = firstCall; i < account.calls.length; i += 1) callStates[i] ??= name;
+        for (let i = firstCall; i < account.calls.length; i += 1) {
+          callStates[i] ??= account.calls[i]?.caller ?? name;
+        }
       };
       try {
         return await runTask(input, markCalls);
@@ -501,6 +527,10 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       };
     }
     await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
+    if (account.eventBus) await clock.drive(account.eventBus.settled(), { stallMs: 1000 });
+    account.calls.forEach((call, i) => {
+      if (call.caller !== undefined) callStates[i] = call.caller;
+    });
     if (options.sweep && status !== 'SUCCEEDED') {
       const firstCall = account.calls.length;
       const event: ExecutionStatusChangeEvent = {

@@ -199,6 +199,18 @@ export const scenarioSchema = z.strictObject({
   /** Other executions of the workflow in flight (this run's own execution is listed too, as in AWS). */
   runningExecutions: z.number().int().min(0).default(0),
   apiFailures: z.array(apiFailureSchema).default([]),
+  /**
+   * EventBridge delivery of the events the abort-on-event function listens to (a stop-condition
+   * alarm entering ALARM, the kill-switch parameter changing), at their virtual time.
+   */
+  events: z
+    .strictObject({
+      /** Seconds from the transition to the function's invocation. */
+      deliveryDelaySeconds: z.number().min(0).max(300).default(1),
+      /** `true`: no event is delivered (the poll is the only way the run stops the fault). */
+      drop: z.boolean().default(false),
+    })
+    .prefault({}),
   /** What the preflight reads beyond a run (see {@link preflightScenarioSchema}). */
   preflight: preflightScenarioSchema.prefault({}),
 });

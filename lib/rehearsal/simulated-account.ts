@@ -18,6 +18,7 @@ import type { AwsClients, WorkflowSettings } from '../../lambdas/shared/aws';
 import { SSM_MAX_INSTANCE_IDS } from '../../lambdas/shared/fault-ref';
 import type { PreflightExtraClients, SafetyLeverReader } from '../../lambdas/preflight/report';
 import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scenario';
+import { SimulatedEventBus, type EventDeliveryOptions } from './simulated-events';
 import { preflightRoutes, type SimulatedSchedule } from './simulated-preflight';
 
 /** The services the simulated account answers, by IAM action prefix (as `apiFailures[].call` names them). */
@@ -48,6 +49,8 @@ export interface RecordedCall {
   readonly output?: unknown;
   /** `<name>: <message>` when the call failed. */
   readonly error?: string;
+  /** Who made it, when the caller said (`options.caller`), e.g. `AbortOnEvent`. */
+  readonly caller?: string;
 }
 
 /** The clock the account reads (virtual in a rehearsal) and where real I/O is announced. */
@@ -78,6 +81,10 @@ export interface SimulatedAccountOptions {
   readonly stateMachine?: { readonly arn: string; readonly name: string; readonly definition: string };
   /** Used for URLs the scenario does not list. @default globalThis.fetch at creation time */
   readonly realFetch?: typeof fetch;
+  /** EventBridge delivery of alarm and kill-switch events (see simulated-events.ts). @default none */
+  readonly events?: EventDeliveryOptions;
+  /** Names the caller of the call being made (recorded as `caller`). @default none */
+  readonly caller?: () => string | undefined;
   /** The deployment's schedules by name (the preflight's GetSchedule). @default none */
   readonly schedules?: Readonly<Record<string, SimulatedSchedule>>;
 }
@@ -150,6 +157,8 @@ export interface SimulatedAccount {
   readonly dynamodbItems: Map<string, Record<string, dynamodbSdk.AttributeValue>>;
   /** When the (last) fault was started, if one was. */
   faultStartedAt(): Date | undefined;
+  /** The simulated EventBridge, when `options.events` was given. */
+  readonly eventBus?: SimulatedEventBus;
   /** An S3 object's text, if it exists. */
   getObjectText(bucket: string, key: string): string | undefined;
   /** Removes the mocks from the clients. */
@@ -335,6 +344,15 @@ export function createSimulatedAccount(
   };
 
   const calls: RecordedCall[] = [];
+  const record = calls.push.bind(calls);
+  // Every call is recorded with its caller, when one is named (concurrent callers stay apart).
+  Object.defineProperty(calls, 'push', {
+    enumerable: false,
+    value: (...items: RecordedCall[]): number => {
+      const caller = options.caller?.();
+      return record(...items.map((item) => (caller !== undefined ? { ...item, caller } : item)));
+    },
+  });
   const s3Objects = new Map<string, StoredObject>();
   const snsMessages: PublishedMessage[] = [];
   const putMetrics: PutMetrics[] = [];
@@ -347,6 +365,7 @@ export function createSimulatedAccount(
   let idCounter = 0;
 
   const now = (): number => clock.nowMs();
+  const eventBus = options.events ? new SimulatedEventBus(scenario, options.events, now) : undefined;
   const preflight = preflightRoutes({
     scenario,
     region,
@@ -501,7 +520,10 @@ export function createSimulatedAccount(
           tags: { ...(input.tags ?? {}) },
         };
         fisExperiments.push(exp);
-        if (!dryRun) faultStartMs = exp.startMs;
+        if (!dryRun) {
+          faultStartMs = exp.startMs;
+          eventBus?.faultStarted(exp.startMs);
+        }
         return { experiment: describeExperiment(exp) };
       },
     },
@@ -688,6 +710,7 @@ export function createSimulatedAccount(
         const puts = parameterPuts.get(name) ?? [];
         puts.push({ value: input.Value ?? '', type: input.Type ?? 'String', atMs: now() });
         parameterPuts.set(name, puts);
+        eventBus?.parameterWritten(name, now());
         return { Version: (existing?.version ?? 0) + 1, Tier: 'Standard' };
       },
     },
@@ -747,6 +770,7 @@ export function createSimulatedAccount(
         };
         ssmCommands.push(cmd);
         faultStartMs = cmd.startMs;
+        eventBus?.faultStarted(cmd.startMs);
         return { Command: describeCommand(cmd) };
       },
     },
@@ -1237,6 +1261,25 @@ export function createSimulatedAccount(
       },
     },
     {
+      command: dynamodbSdk.UpdateItemCommand,
+      name: 'UpdateItem',
+      handle: (input: dynamodbSdk.UpdateItemCommandInput) => {
+        const key = itemKey(tableOf(input.TableName), input.Key);
+        const old = dynamodbItems.get(key);
+        if (!checkCondition(input.ConditionExpression, old, input.ExpressionAttributeValues)) {
+          throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
+        }
+        const updated = applySetExpression(
+          structuredClone(old ?? { ...(input.Key ?? {}) }),
+          input.UpdateExpression ?? '',
+          input.ExpressionAttributeNames ?? {},
+          input.ExpressionAttributeValues ?? {},
+        );
+        dynamodbItems.set(key, updated);
+        return {};
+      },
+    },
+    {
       command: dynamodbSdk.GetItemCommand,
       name: 'GetItem',
       handle: (input: dynamodbSdk.GetItemCommandInput) => {
@@ -1378,6 +1421,7 @@ export function createSimulatedAccount(
     ssmCommands,
     dynamodbItems,
     faultStartedAt: () => (faultStartMs === undefined ? undefined : new Date(faultStartMs)),
+    ...(eventBus ? { eventBus } : {}),
     getObjectText: (bucket, key) => s3Objects.get(`${bucket}/${key}`)?.body.toString('utf8'),
     restore: () => {
       for (const stub of stubs) stub.restore();
@@ -1446,6 +1490,33 @@ export function evaluateCondition(expression: string, item: Item | undefined, va
   return expression
     .split(/\s+OR\s+/i)
     .some((conjunction) => conjunction.split(/\s+AND\s+/i).every((term) => evaluateTerm(term.trim(), item, values)));
+}
+
+/**
+ * Applies a DynamoDB `SET #a = :v, b = :w` update expression (what the stop records use) to an item.
+ * @throws UnsupportedConditionError for other clauses (REMOVE, ADD, functions...)
+ */
+export function applySetExpression(
+  item: Item,
+  expression: string,
+  names: Record<string, string>,
+  values: Item,
+): Item {
+  const match = /^\s*SET\s+(.+)$/i.exec(expression);
+  if (!match?.[1]) throw new UnsupportedConditionError(`the simulated DynamoDB does not apply "${expression}"`);
+  for (const assignment of match[1].split(',')) {
+    const parts = /^\s*(#?[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)\s*$/.exec(assignment);
+    if (!parts?.[1] || !parts[2]) {
+      throw new UnsupportedConditionError(`the simulated DynamoDB does not apply "${assignment.trim()}"`);
+    }
+    const name = parts[1].startsWith('#') ? names[parts[1]] : parts[1];
+    const value = values[parts[2]];
+    if (name === undefined || value === undefined) {
+      throw serviceError('dynamodb', 'ValidationException', `An expression attribute name or value is not defined: ${assignment.trim()}`);
+    }
+    item[name] = structuredClone(value);
+  }
+  return item;
 }
 
 /** Waits on the (possibly virtual) global timers; rejects like fetch when the signal aborts. */

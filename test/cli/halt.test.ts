@@ -1,17 +1,28 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PutParameterCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
+import { FisClient, ListExperimentsCommand } from '@aws-sdk/client-fis';
+import {
+  ListCommandsCommand,
+  PutParameterCommand,
+  SSMClient,
+  SSMServiceException,
+} from '@aws-sdk/client-ssm';
+import { UpdateSafetyLeverStateCommand } from '../../lambdas/shared/fis-safety-lever';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STACK_OUTPUTS, describeStacksOutput, runCli } from './helpers';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const sfn = mockClient(SFNClient);
 const ssm = mockClient(SSMClient);
+const fis = mockClient(FisClient);
 
 beforeEach(() => {
   cloudFormation.reset();
   sfn.reset();
   ssm.reset();
+  fis.reset();
+  fis.on(ListExperimentsCommand).resolves({ experiments: [] });
+  ssm.on(ListCommandsCommand).resolves({ Commands: [] });
   cloudFormation.on(DescribeStacksCommand).resolves(describeStacksOutput());
   ssm.on(PutParameterCommand).resolves({ Version: 2 });
   sfn.on(ListExecutionsCommand).resolves({ executions: [] });
@@ -30,39 +41,45 @@ describe('chaos-cadence halt', () => {
     });
   });
 
-  it('tells that no new runs start and a fault in flight stops within one poll interval', async () => {
+  it('tells that no new runs start and that every running fault is stopped now', async () => {
     const result = await runCli(['halt']);
 
     expect(result.stdout).toContain('no new runs');
-    expect(result.stdout).toContain('a fault in flight is stopped within one poll interval');
+    expect(result.stdout).toContain('every running fault of this stack is stopped now');
+    expect(result.stdout).toContain('no fault of this stack is running');
   });
 
-  it('names the run in flight that will be stopped', async () => {
-    sfn.on(ListExecutionsCommand).resolves({
-      executions: [
-        {
-          executionArn: 'arn:aws:states:eu-central-1:1:execution:x:schedule-7',
-          stateMachineArn: STACK_OUTPUTS.StateMachineArn,
-          name: 'schedule-7',
-          status: 'RUNNING',
-          startDate: new Date(),
-        },
-      ],
-    });
+  it('engages the FIS safety lever with UpdateSafetyLeverState when asked, after the kill switch', async () => {
+    fis.on(UpdateSafetyLeverStateCommand as never).resolves({
+      safetyLever: { id: 'default', state: { status: 'engaging', reason: 'game over' } },
+      $metadata: {},
+    } as never);
 
-    const result = await runCli(['halt']);
-
-    expect(result.stdout).toContain('in flight: schedule-7');
-  });
-
-  it('fails with exit 1 after halting when the FIS safety lever is asked for, printing the AWS CLI command', async () => {
     const result = await runCli(['halt', '--fis-safety-lever', '--reason', 'game over']);
 
     expect(ssm).toHaveReceivedCommandWith(PutParameterCommand, { Value: 'on' });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      "error: FIS safety lever not engaged: the installed @aws-sdk/client-fis 3.523 has no UpdateSafetyLeverState command (hint: run `aws fis update-safety-lever-state --id default --state 'status=engaged,reason=game over' --region eu-central-1`)\n",
+    const [call] = fis.commandCalls(UpdateSafetyLeverStateCommand as never);
+    expect((call?.args[0] as unknown as UpdateSafetyLeverStateCommand).input).toEqual({
+      id: 'default',
+      state: { status: 'engaged', reason: 'game over' },
+    });
+    expect(result.stdout).toContain('FIS safety lever: engaging');
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 1 naming the safety lever when FIS refuses it, the kill switch still on', async () => {
+    fis.on(UpdateSafetyLeverStateCommand as never).rejects(
+      Object.assign(new Error('not authorized to perform: fis:UpdateSafetyLeverState'), {
+        name: 'AccessDeniedException',
+      }),
     );
+
+    const result = await runCli(['halt', '--fis-safety-lever']);
+
+    expect(ssm).toHaveReceivedCommandWith(PutParameterCommand, { Value: 'on' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FIS safety lever NOT engaged: AccessDeniedException');
+    expect(result.stderr).toContain('halt could not stop or confirm: FIS safety lever');
   });
 
   it('fails with one line and exit 1 when SSM denies the write', async () => {

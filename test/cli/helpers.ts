@@ -1,4 +1,5 @@
 import { CloudFormationClient, CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FisClient } from '@aws-sdk/client-fis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -30,6 +31,7 @@ export function testCli(overrides: Partial<CliContext> = {}): TestCli {
     s3: new S3Client({ region: 'eu-central-1' }),
     ssm: new SSMClient({ region: 'eu-central-1' }),
     fis: new FisClient({ region: 'eu-central-1' }),
+    dynamodb: new DynamoDBClient({ region: 'eu-central-1' }),
   };
   const context: CliContext = {
     io: {

@@ -6,12 +6,15 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { FisClient } from '@aws-sdk/client-fis';
 import { mockClient } from 'aws-sdk-client-mock';
+import { GetSafetyLeverCommand } from '../../lambdas/shared/fis-safety-lever';
 import { STACK_OUTPUTS, describeStacksOutput, runCli } from './helpers';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const sfn = mockClient(SFNClient);
 const ssm = mockClient(SSMClient);
+const fis = mockClient(FisClient);
 
 const EXECUTION_ARN = 'arn:aws:states:eu-central-1:123456789012:execution:RunExperiments:schedule-1';
 
@@ -21,6 +24,11 @@ beforeEach(() => {
   ssm.reset();
   cloudFormation.on(DescribeStacksCommand).resolves(describeStacksOutput());
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'off' } });
+  fis.reset();
+  fis.on(GetSafetyLeverCommand as never).resolves({
+    safetyLever: { id: 'default', state: { status: 'disengaged', reason: 'normal operations' } },
+    $metadata: {},
+  } as never);
 });
 
 describe('chaos-cadence status', () => {
@@ -30,7 +38,9 @@ describe('chaos-cadence status', () => {
     const result = await runCli(['status']);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('Kill switch: off\nNo run in progress.\n');
+    expect(result.stdout).toBe(
+      'Kill switch: off\nFIS safety lever: disengaged (normal operations)\nNo run in progress.\n',
+    );
     expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, {
       stateMachineArn: STACK_OUTPUTS.StateMachineArn,
       statusFilter: 'RUNNING',
@@ -87,5 +97,32 @@ describe('chaos-cadence status', () => {
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, {
       Name: STACK_OUTPUTS.KillSwitchParameterName,
     });
+  });
+
+  it('shows an engaged FIS safety lever with its reason', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    fis.on(GetSafetyLeverCommand as never).resolves({
+      safetyLever: { id: 'default', state: { status: 'engaged', reason: 'incident 42' } },
+      $metadata: {},
+    } as never);
+
+    const result = await runCli(['status']);
+
+    expect(result.stdout).toContain(
+      'FIS safety lever: engaged (incident 42): no FIS experiment can start in this account and region',
+    );
+    expect((fis.calls()[0]?.args[0] as unknown as GetSafetyLeverCommand).input).toEqual({ id: 'default' });
+  });
+
+  it('still shows the status when the safety lever cannot be read', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    fis
+      .on(GetSafetyLeverCommand as never)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+
+    const result = await runCli(['status']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('FIS safety lever: unknown (AccessDeniedException: not authorized)');
   });
 });

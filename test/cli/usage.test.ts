@@ -42,12 +42,12 @@ describe('chaos-cadence usage', () => {
     expect(result.stdout).toContain('--config <file>');
   });
 
-  it('says in the help of halt that the FIS safety lever is not available', async () => {
+  it('says in the help of halt that it stops every running fault and can engage the FIS safety lever', async () => {
     const result = await runCli(['halt', '--help']);
 
-    expect(result.stdout.replace(/\s+/g, ' ')).toContain(
-      'NOT AVAILABLE: the installed @aws-sdk/client-fis 3.523 has no UpdateSafetyLeverState command',
-    );
+    const help = result.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('stop every running fault of this stack now');
+    expect(help).toContain("also engage FIS's account safety lever (UpdateSafetyLeverState)");
   });
 
   it('prints the version with exit 0', async () => {

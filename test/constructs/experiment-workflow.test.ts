@@ -264,7 +264,7 @@ describe('ExperimentWorkflow', () => {
     const own = Object.values(functions) as {
       Properties: { Architectures?: string[]; Runtime?: string; TracingConfig?: unknown };
     }[];
-    expect(own.filter((f) => f.Properties.Runtime === 'nodejs22.x')).toHaveLength(7);
+    expect(own.filter((f) => f.Properties.Runtime === 'nodejs22.x')).toHaveLength(8);
     for (const f of own.filter((f) => f.Properties.Runtime === 'nodejs22.x')) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -274,5 +274,76 @@ describe('ExperimentWorkflow', () => {
   it('has no unacknowledged cdk-nag findings', () => {
     const violations = new AwsSolutionsChecks().validateScope(stack).violations;
     expect(violations.map((v) => `${v.ruleName ?? ''} ${JSON.stringify(v)}`.slice(0, 300))).toEqual([]);
+  });
+
+  describe('abort on event', () => {
+    const abortTarget = Match.objectLike({
+      Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowAbortOnEvent'), 'Arn'] },
+      DeadLetterConfig: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowAbortFailures'), 'Arn'] },
+      },
+    });
+
+    it("sends this stack's stop-condition alarms entering ALARM to abort-on-event, with its own DLQ", () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: { alarmName: ['shop-5xx'], state: { value: ['ALARM'] } },
+        },
+        Targets: [abortTarget],
+      });
+    });
+
+    it('sends changes of the kill-switch parameter to abort-on-event', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.ssm'],
+          'detail-type': ['Parameter Store Change'],
+          detail: { name: ['/chaos-cadence/test/kill-switch'] },
+        },
+        Targets: [abortTarget],
+      });
+    });
+
+    it('alarms on any message in the abort failures queue', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 1,
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowAbortFailures'), 'QueueName'] },
+          },
+        ],
+      });
+    });
+
+    it('lets abort-on-event read and record on the lock item only, and the poll read it', () => {
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+        Properties: {
+          Roles: { Ref: string }[];
+          PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] };
+        };
+      }[];
+      const lockActions = (role: string) =>
+        policies
+          .filter((p) => p.Properties.Roles.some((r) => r.Ref.startsWith(role)))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement)
+          .filter((st) => JSON.stringify(st.Resource).includes('WorkflowRunLock'))
+          .map((st) => st.Action);
+      expect(lockActions('WorkflowAbortOnEventRole')).toEqual([['dynamodb:GetItem', 'dynamodb:UpdateItem']]);
+      expect(lockActions('WorkflowPollStopConditionsRole')).toEqual(['dynamodb:GetItem']);
+    });
+
+    it("passes each experiment's stop-condition alarms to abort-on-event", () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowAbortOnEventRole'), 'Arn'] },
+        Environment: {
+          Variables: Match.objectLike({ CHAOS_STOP_CONDITIONS: '{"web-cpu-80":["shop-5xx"]}' }),
+        },
+      });
+    });
   });
 });

@@ -55,7 +55,7 @@ describe('renderEmailText', () => {
   it('gives default advice for a failed experiment that carries none', () => {
     const text = emailOf(failedResult);
 
-    expect(text).toMatch(/What to do\s+The orchestration failed. Check the Stop line below/);
+    expect(text).toMatch(/What to do\s+The orchestration failed; the stop of any fault was\s+requested/);
     expect(text).toContain('AccessDeniedException');
   });
 });

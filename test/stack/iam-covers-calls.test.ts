@@ -41,6 +41,7 @@ const FUNCTION_OF_STATE: Record<string, string> = {
   StopFaultAfterVerdictError: 'WorkflowStopFault',
   Verdict: 'WorkflowVerdict',
   PublishResults: 'ResultsPublishResults',
+  AbortOnEvent: 'WorkflowAbortOnEvent',
 };
 
 /** IAM action names that differ from the API operation. */

@@ -228,8 +228,8 @@ describe('run-experiments workflow (rehearsal engine)', () => {
       expect(journalOutcomes(run)).toEqual(['skipped']);
     });
 
-    it('aborts on a stop-condition alarm, stopping the fault within one poll interval', async () => {
-      const run = await rehearse({ scenario: { alarms: alarmFiresAt(100) } });
+    it('aborts on a stop-condition alarm, stopping the fault within one poll interval (events dropped: the poll alone)', async () => {
+      const run = await rehearse({ scenario: { alarms: alarmFiresAt(100), events: { drop: true } } });
 
       const result = resultOf(run);
       expect(result?.outcome).toBe('aborted');

@@ -11,6 +11,7 @@ import type {
   ProbeResult,
   SteadyStateCheck,
 } from '../types';
+import { STOPPED_BY_TEXT, stopSentence } from '../stop-text';
 import { fisExperimentUrl, ssmCommandUrl, type LinkSettings } from './links';
 import {
   formatSeconds,
@@ -88,7 +89,7 @@ const DEFAULT_ADVICE: Partial<Record<ExperimentResult['outcome'], string>> = {
   skipped:
     'Nothing was injected. Look at the guard rails and the steady-state probes below that were not ok, fix the system or the probe, then run it again on demand: npx chaos-cadence run <experiment>.',
   failed:
-    'The orchestration failed. Check the Stop line below: unless it says the stop was confirmed, check the fault by hand. Open the Step Functions execution (link below), find the failed state and its error, fix the cause, then run it again on demand: npx chaos-cadence run <experiment>.',
+    'The orchestration failed; the stop of any fault was requested (the Stop line says whether a read confirmed it). Open the Step Functions execution (link below), find the failed state and its error, fix the cause, then run it again on demand: npx chaos-cadence run <experiment>.',
   inconclusive:
     'Nothing was proven: the fault did not visibly act. Check the effect line below, fix the cause (SSM agent, stress tool, monitoring), then run it again on demand: npx chaos-cadence run <experiment>.',
 };
@@ -178,11 +179,10 @@ function faultFields(result: ExperimentResult): CardField[] {
     }
   }
   if (stop) {
-    const already = stop.alreadyEnded ? ', it had already ended' : '';
-    fields.push({
-      label: 'Stop',
-      value: `requested ${formatTime(stop.requestedAt)} (${stop.reason})${already}; confirmed state ${stop.confirmedState}`,
-    });
+    fields.push({ label: 'Stop', value: `${stopSentence(stop)} (reason: ${stop.reason})` });
+  }
+  if (result.stoppedBy) {
+    fields.push({ label: 'Stopped by', value: STOPPED_BY_TEXT[result.stoppedBy] });
   }
   fields.push({
     label: 'Alarm transitions',

@@ -2,6 +2,7 @@
  * The timeline of one experiment: steady-state checks, fault start and stop, alarm transitions,
  * errors, in time order.
  */
+import { stopSentence } from '../stop-text';
 import { faultLabel } from '../fault-ref';
 import type { ExperimentResult } from '../types';
 
@@ -55,7 +56,7 @@ export function buildTimeline(result: ExperimentResult): TimelineEvent[] {
     events.push({
       at: result.stop.requestedAt,
       kind: 'stop',
-      text: `stop requested (${result.stop.reason}); last state read ${result.stop.confirmedState}${result.stop.alreadyEnded ? ', had already ended' : ''}`,
+      text: `${stopSentence(result.stop)} (reason: ${result.stop.reason})`,
     });
   }
   if (result.faultEndedAt) {

@@ -1,33 +1,46 @@
+import { ListExperimentsCommand } from '@aws-sdk/client-fis';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import type { CliContext, StackOptions } from '../context';
+import {
+  ListCommandsCommand,
+  PutParameterCommand,
+  type ListCommandsCommandOutput,
+} from '@aws-sdk/client-ssm';
+import { observeFault } from '../../../lambdas/poll-stop-conditions/poll-stop-conditions';
+import {
+  DEFAULT_SAFETY_LEVER_ID,
+  sendSafetyLever,
+  UpdateSafetyLeverStateCommand,
+} from '../../../lambdas/shared/fis-safety-lever';
+import { COMMENT_PREFIX, EXPERIMENT_TAG, RUN_ID_TAG } from '../../../lambdas/shared/faults';
+import {
+  checkCommand,
+  confirmStop,
+  hasStopped,
+  requestStop,
+  type StopTarget,
+} from '../../../lambdas/shared/stop';
+import { recordStop, type LockTableRef } from '../../../lambdas/shared/stop-records';
+import type { FaultState } from '../../../lambdas/shared/types';
+import type { CliClients, CliContext, StackOptions } from '../context';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors';
 import { paint, println } from '../io';
-import { findStack, regionOf } from '../stack';
+import { findStack } from '../stack';
 
 /** Options of `chaos-cadence halt`. */
 export interface HaltOptions extends StackOptions {
   /** Why, recorded in the parameter's description. */
   readonly reason?: string;
-  /** Also engage FIS's account-wide safety lever (see {@link FIS_SAFETY_LEVER_UNSUPPORTED}). */
+  /** Also engage FIS's account-wide safety lever (UpdateSafetyLeverState). */
   readonly fisSafetyLever: boolean;
 }
 
 /** Options of `chaos-cadence resume`. */
 export type ResumeOptions = StackOptions;
 
-/**
- * Why `--fis-safety-lever` cannot be done by this CLI: the installed `@aws-sdk/client-fis` (3.523, the
- * newest this project can use) predates FIS's `UpdateSafetyLeverState` API.
- */
-export const FIS_SAFETY_LEVER_UNSUPPORTED =
-  'the installed @aws-sdk/client-fis 3.523 has no UpdateSafetyLeverState command';
-
-/** The AWS CLI command that engages FIS's safety lever, for people to run themselves. */
-export function safetyLeverCommand(reason: string, region: string | undefined): string {
-  const regionFlag = region ? ` --region ${region}` : '';
-  return `aws fis update-safety-lever-state --id default --state 'status=engaged,reason=${reason.replace(/'/g, '')}'${regionFlag}`;
-}
+/** How far back `halt` looks for faults: longer than any fault may run (FIS caps actions at 12 h). */
+export const HALT_LOOKBACK_HOURS = 13;
+/** Confirmation reads per fault (2 s apart). */
+export const HALT_CONFIRM_ATTEMPTS = 6;
 
 async function setKillSwitch(
   value: 'on' | 'off',
@@ -50,10 +63,136 @@ async function setKillSwitch(
   return { clients, stack, name };
 }
 
+/** A running fault of the stack, found by its run id (FIS tag, SSM comment). */
+interface StackFault extends StopTarget {
+  readonly runId: string;
+  readonly experiment: string;
+}
+
+/** The run ids of the stack: every execution of its state machine (newest 1,000). */
+async function stackRunIds(clients: CliClients, stateMachineArn: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const page = await clients.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+    );
+    for (const e of page.executions ?? []) if (e.name) ids.add(e.name);
+    nextToken = page.nextToken;
+    pages += 1;
+  } while (nextToken && pages < 10);
+  return ids;
+}
+
+const RUNNING_FIS: readonly string[] = ['pending', 'initiating', 'running'];
+const RUNNING_SSM: readonly string[] = ['Pending', 'InProgress', 'Delayed'];
+
+/** Every FIS experiment and SSM command of the stack's runs that still injects. */
+async function runningStackFaults(
+  clients: CliClients,
+  runIds: Set<string>,
+  now: Date,
+): Promise<StackFault[]> {
+  const faults: StackFault[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.fis.send(
+      new ListExperimentsCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+    );
+    for (const e of page.experiments ?? []) {
+      const runId = e.tags?.[RUN_ID_TAG];
+      if (!e.id || !runId || !runIds.has(runId) || !RUNNING_FIS.includes(e.state?.status ?? '')) continue;
+      faults.push({ kind: 'fis', id: e.id, runId, experiment: e.tags?.[EXPERIMENT_TAG] ?? '?' });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const since = new Date(now.getTime() - HALT_LOOKBACK_HOURS * 3600_000).toISOString();
+  let ssmToken: string | undefined;
+  do {
+    const page: ListCommandsCommandOutput = await clients.ssm.send(
+      new ListCommandsCommand({
+        Filters: [{ key: 'InvokedAfter', value: since }],
+        ...(ssmToken ? { NextToken: ssmToken } : {}),
+      }),
+    );
+    for (const c of page.Commands ?? []) {
+      const comment = c.Comment ?? '';
+      if (!c.CommandId || !comment.startsWith(COMMENT_PREFIX)) continue;
+      if (!RUNNING_SSM.includes(c.Status ?? '')) continue;
+      const [runId, ...rest] = comment.slice(COMMENT_PREFIX.length).split(':');
+      if (!runId || !runIds.has(runId)) continue;
+      faults.push({ kind: 'ssm', id: c.CommandId, runId, experiment: rest.join(':') || '?' });
+    }
+    ssmToken = page.NextToken;
+  } while (ssmToken);
+  return faults;
+}
+
+/** How one fault's stop went, as halt prints it. */
+type HaltStop =
+  | { readonly fault: StackFault; readonly status: 'confirmed'; readonly state: FaultState }
+  | { readonly fault: StackFault; readonly status: 'not-confirmed'; readonly requestedAt: string }
+  | { readonly fault: StackFault; readonly status: 'refused'; readonly error: string };
+
+async function haltFault(
+  fault: StackFault,
+  clients: CliClients,
+  context: CliContext,
+  lock: LockTableRef | undefined,
+  reason: string,
+): Promise<HaltStop> {
+  const deps = {
+    fis: clients.fis,
+    ssm: clients.ssm,
+    now: context.now,
+    sleep: (seconds: number) => context.sleep(seconds * 1000),
+  };
+  let requestedAt: string;
+  try {
+    requestedAt = (await requestStop(fault, deps)).requestedAt;
+  } catch (error) {
+    return { fault, status: 'refused', error: error instanceof Error ? error.message : String(error) };
+  }
+  if (lock) {
+    // For the run's own poll: this fault was stopped by halt (best effort; the stop is what matters).
+    await recordStop(
+      fault.runId,
+      {
+        faultId: fault.id,
+        by: 'halt',
+        reason: 'kill-switch',
+        requestedAt,
+        triggeredAt: requestedAt,
+        trigger: `chaos-cadence halt: ${reason}`,
+      },
+      lock,
+    ).catch(() => false);
+  }
+  const confirmation = await confirmStop(
+    async () =>
+      (await observeFault({ ...fault, startedAt: requestedAt, state: 'running', dryRun: false }, { clients }))
+        .state,
+    deps,
+    HALT_CONFIRM_ATTEMPTS,
+    2,
+  );
+  if (confirmation.confirmed && hasStopped(confirmation.state)) {
+    return { fault, status: 'confirmed', state: confirmation.state };
+  }
+  return { fault, status: 'not-confirmed', requestedAt };
+}
+
+function describeFault(fault: StackFault): string {
+  return `${fault.kind === 'fis' ? 'FIS experiment' : 'SSM command'} ${fault.id} (run ${fault.runId}, ${fault.experiment})`;
+}
+
 /**
- * `chaos-cadence halt`: turns the kill switch `on`. Guard rails refuse new runs, and a run in flight stops
- * its fault at the next stop-condition poll.
- * @returns 0; throws (exit 1) when `--fis-safety-lever` was asked for, after halting, since it could not be done
+ * `chaos-cadence halt`: turns the kill switch `on` (no new runs), then stops every running fault of
+ * this stack at once (FIS experiments tagged with one of its run ids, SSM commands carrying its
+ * comment prefix): the stop request first, then a read confirms each, printed one per line. With
+ * `--fis-safety-lever`, also engages FIS's account safety lever (UpdateSafetyLeverState).
+ * @returns 0 when every fault is confirmed stopped; 1 naming any that could not be stopped or confirmed
  */
 export async function haltCommand(options: HaltOptions, context: CliContext): Promise<ExitCodeValue> {
   const { io } = context;
@@ -70,28 +209,64 @@ export async function haltCommand(options: HaltOptions, context: CliContext): Pr
     io,
     '  - no new runs: scheduled and manual runs stop at the guard rails and are recorded as skipped;',
   );
-  println(
-    io,
-    '  - a fault in flight is stopped within one poll interval and its run is recorded as aborted.',
-  );
+  println(io, '  - every running fault of this stack is stopped now:');
 
+  const failures: string[] = [];
   const stateMachineArn = stack.outputs.StateMachineArn;
   if (stateMachineArn) {
-    const { executions = [] } = await clients.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 10 }),
+    const lockTable = stack.outputs.RunLockTableName;
+    const lock = lockTable ? { table: lockTable, client: clients.dynamodb } : undefined;
+    const faults = await runningStackFaults(
+      clients,
+      await stackRunIds(clients, stateMachineArn),
+      context.now(),
     );
-    for (const execution of executions) {
+    const stops = await Promise.all(faults.map((f) => haltFault(f, clients, context, lock, reason)));
+    if (stops.length === 0) println(io, '    no fault of this stack is running');
+    for (const stop of stops) {
+      if (stop.status === 'confirmed') {
+        println(
+          io,
+          `    ${paint(io, 'green', 'stopped')} ${describeFault(stop.fault)}: confirmed ${stop.state}`,
+        );
+      } else if (stop.status === 'not-confirmed') {
+        failures.push(stop.fault.id);
+        println(
+          io,
+          `    ${paint(io, 'yellow', 'not confirmed')} ${describeFault(stop.fault)}: stop requested at ${stop.requestedAt}, not confirmed; check with \`${checkCommand(stop.fault)}\``,
+        );
+      } else {
+        failures.push(stop.fault.id);
+        println(io, `    ${paint(io, 'red', 'NOT STOPPED')} ${describeFault(stop.fault)}: ${stop.error}`);
+      }
+    }
+  }
+
+  if (options.fisSafetyLever) {
+    try {
+      const answer = await sendSafetyLever(
+        clients.fis,
+        new UpdateSafetyLeverStateCommand({
+          id: DEFAULT_SAFETY_LEVER_ID,
+          state: { status: 'engaged', reason: reason.slice(0, 1024) },
+        }),
+      );
       println(
         io,
-        `  in flight: ${execution.name ?? execution.executionArn ?? '?'} (watch it with \`npx chaos-cadence status\`)`,
+        `  - FIS safety lever: ${answer.safetyLever?.state?.status ?? 'engaged'} (no new FIS experiment can start in this account and region; running ones are stopped by FIS)`,
+      );
+    } catch (error) {
+      failures.push('FIS safety lever');
+      println(
+        io,
+        `  - FIS safety lever ${paint(io, 'red', 'NOT engaged')}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
       );
     }
   }
   println(io, 'Lift it with `npx chaos-cadence resume`.');
-
-  if (options.fisSafetyLever) {
-    throw new CliError(`FIS safety lever not engaged: ${FIS_SAFETY_LEVER_UNSUPPORTED}`, {
-      hint: `run \`${safetyLeverCommand(reason, stack.region ?? (await regionOf(clients.cloudFormation)))}\``,
+  if (failures.length > 0) {
+    throw new CliError(`halt could not stop or confirm: ${failures.join(', ')}`, {
+      hint: 'check each one with the command printed above, and stop it by hand in the FIS or SSM console if it still runs',
     });
   }
   return ExitCode.Ok;

@@ -1,6 +1,11 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { CliContext, StackOptions } from '../context';
+import {
+  DEFAULT_SAFETY_LEVER_ID,
+  GetSafetyLeverCommand,
+  sendSafetyLever,
+} from '../../../lambdas/shared/fis-safety-lever';
+import type { CliClients, CliContext, StackOptions } from '../context';
 import { ExitCode, type ExitCodeValue } from '../errors';
 import { executionConsoleUrl, latestState } from '../execution';
 import { formatSeconds, paint, println } from '../io';
@@ -10,7 +15,7 @@ import { findStack } from '../stack';
 export type StatusOptions = StackOptions;
 
 /**
- * `chaos-cadence status`: the kill switch, and the RUNNING execution (if any) with the state it is in,
+ * `chaos-cadence status`: the kill switch, FIS's safety lever, and the RUNNING execution (if any) with the state it is in,
  * taken from the latest history event.
  * @returns 0 (whether or not a run is in flight)
  */
@@ -28,6 +33,8 @@ export async function statusCommand(options: StatusOptions, context: CliContext)
     io,
     `Kill switch: ${paint(io, halted ? 'red' : 'green', killSwitch)}${halted ? ' (halted: no new runs; `npx chaos-cadence resume` to lift)' : ''}`,
   );
+
+  println(io, `FIS safety lever: ${await safetyLeverLine(clients, io)}`);
 
   const { executions = [] } = await clients.sfn.send(
     new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 10 }),
@@ -51,4 +58,20 @@ export async function statusCommand(options: StatusOptions, context: CliContext)
     println(io, `  ${executionConsoleUrl(execution.executionArn, stack.region)}`);
   }
   return ExitCode.Ok;
+}
+
+/** The account's FIS safety lever (GetSafetyLever), or why it could not be read (never fatal). */
+async function safetyLeverLine(clients: CliClients, io: CliContext['io']): Promise<string> {
+  try {
+    const answer = await sendSafetyLever(
+      clients.fis,
+      new GetSafetyLeverCommand({ id: DEFAULT_SAFETY_LEVER_ID }),
+    );
+    const status = answer.safetyLever?.state?.status ?? 'unknown';
+    const reason = answer.safetyLever?.state?.reason;
+    const engaged = status !== 'disengaged';
+    return `${paint(io, engaged ? 'red' : 'green', status)}${reason ? ` (${reason})` : ''}${engaged ? ': no FIS experiment can start in this account and region' : ''}`;
+  } catch (error) {
+    return `unknown (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`;
+  }
 }

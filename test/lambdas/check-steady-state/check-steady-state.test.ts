@@ -505,6 +505,7 @@ describe('checkSteadyStateAfter', () => {
     const { runtime } = world({ alarm: 'ALARM' });
     const stop = {
       requestedAt: '2025-03-04T09:58:30.000Z',
+      confirmation: 'confirmed',
       confirmedState: 'stopped',
       alreadyEnded: false,
       reason: 'stop-condition',

@@ -318,7 +318,7 @@ describe('startFault via FIS: a dry run is verified', () => {
     const mocks = dryRunAnswer({ actionsMode: 'run-all' });
 
     await expect(startFault({ run: dryRun, plan: fisPlan }, mocks.runtime)).rejects.toThrow(
-      'dry run not honoured: FIS experiment EXPDRY of web-cpu-80 was started with actionsMode run-all instead of skip-all, so it may inject; it was stopped at once',
+      'dry run not honoured: FIS experiment EXPDRY of web-cpu-80 was started with actionsMode run-all instead of skip-all, so it may inject; its stop was requested at once (StopFaultAfterError confirms it)',
     );
   });
 

@@ -1,5 +1,6 @@
 import {
   ConflictException,
+  FisServiceException,
   GetExperimentCommand,
   ListExperimentsCommand,
   StopExperimentCommand,
@@ -55,7 +56,10 @@ const input: StopFaultInput = { run, plan: webCpu80Plan, fault: fisFault, reason
 function fisWorld(status: ExperimentStatus | 'cancelled' = 'running') {
   const mocks = mockRuntime();
   let stopped = false;
+  const ended = ['completed', 'stopped', 'failed', 'cancelled'].includes(status);
   mocks.fis.on(StopExperimentCommand).callsFake(() => {
+    // FIS refuses to stop an experiment that has ended.
+    if (ended) throw new ValidationException({ message: `Experiment is ${status}`, $metadata: {} });
     stopped = true;
     return { experiment: { id: 'EXP1', state: { status: 'stopping' } } };
   });
@@ -81,6 +85,7 @@ describe('stopFault (FIS)', () => {
 
     expect(result).toEqual({
       requestedAt: '2025-03-04T10:00:00.000Z',
+      confirmation: 'confirmed',
       confirmedState: 'stopped',
       alreadyEnded: false,
       reason: 'stop-condition',
@@ -88,14 +93,14 @@ describe('stopFault (FIS)', () => {
   });
 
   it.each(['completed', 'stopped', 'failed', 'cancelled'] as const)(
-    'succeeds without a stop request when the experiment already %s',
+    'sends the stop first and succeeds as already ended when the experiment already %s',
     async (status) => {
       const mocks = fisWorld(status);
 
       const result = await stopFault(input, mocks.runtime);
 
-      expect(mocks.fis).not.toHaveReceivedCommand(StopExperimentCommand);
-      expect(result).toMatchObject({ confirmedState: status, alreadyEnded: true });
+      expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP1' });
+      expect(result).toMatchObject({ confirmation: 'confirmed', confirmedState: status, alreadyEnded: true });
     },
   );
 
@@ -345,5 +350,103 @@ describe('stopFault (SSM)', () => {
     });
     expect(mocks.ssm).toHaveReceivedCommandTimes(CancelCommandCommand, 1);
     expect(mocks.ssm).toHaveReceivedCommandWith(CancelCommandCommand, { CommandId: 'cmd-1' });
+  });
+});
+
+describe('stopFault: stop first, confirm after', () => {
+  const serverError = () =>
+    new FisServiceException({
+      name: 'InternalServerError',
+      $fault: 'server',
+      $metadata: {},
+      message: 'boom',
+    });
+  const throttled = () =>
+    new FisServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Rate exceeded',
+    });
+
+  async function withFakeTimers<T>(work: () => Promise<T>): Promise<T> {
+    jest.useFakeTimers({ now: T0 });
+    try {
+      const pending = work();
+      await jest.advanceTimersByTimeAsync(10 * 60_000);
+      return await pending;
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+
+  it('sends StopExperiment before reading the experiment, even when every read fails', async () => {
+    const mocks = mockRuntime();
+    mocks.fis.on(StopExperimentCommand).resolves({});
+    mocks.fis.on(GetExperimentCommand).rejects(serverError());
+
+    await withFakeTimers(() => stopFault(input, mocks.runtime));
+
+    const calls = mocks.fis.calls().map((c) => c.args[0].constructor.name);
+    expect(calls[0]).toBe('StopExperimentCommand');
+  });
+
+  it('returns "not-confirmed" with the checking command when no read succeeds', async () => {
+    const mocks = mockRuntime();
+    mocks.fis.on(StopExperimentCommand).resolves({});
+    mocks.fis.on(GetExperimentCommand).rejects(serverError());
+
+    const result = await withFakeTimers(() => stopFault(input, mocks.runtime));
+
+    expect(result).toMatchObject({
+      confirmation: 'not-confirmed',
+      checkCommand: 'aws fis get-experiment --id EXP1',
+      requestedAt: new Date(T0).toISOString(),
+    });
+    expect(result.confirmedState).toBeUndefined();
+  });
+
+  it('cancels the SSM command before reading it and names list-command-invocations when unconfirmed', async () => {
+    const mocks = mockRuntime();
+    mocks.ssm.on(CancelCommandCommand).resolves({});
+    mocks.ssm.on(ListCommandInvocationsCommand).rejects(serverError());
+
+    const result = await withFakeTimers(() =>
+      stopFault({ ...input, plan: ssmPlan, fault: ssmFault }, mocks.runtime),
+    );
+
+    expect(mocks.ssm).toHaveReceivedCommandWith(CancelCommandCommand, { CommandId: 'cmd-1' });
+    expect(result).toMatchObject({
+      confirmation: 'not-confirmed',
+      checkCommand: 'aws ssm list-command-invocations --command-id cmd-1',
+    });
+  });
+
+  it('retries a throttled StopExperiment with backoff until it is accepted', async () => {
+    const mocks = fisWorld();
+    let attempts = 0;
+    mocks.fis.on(StopExperimentCommand).callsFake(() => {
+      attempts += 1;
+      if (attempts <= 3) throw throttled();
+      return {};
+    });
+    mocks.fis.on(GetExperimentCommand).callsFake(() => ({
+      experiment: { id: 'EXP1', state: { status: attempts > 3 ? 'stopped' : 'running' } },
+    }));
+
+    const result = await withFakeTimers(() => stopFault(input, mocks.runtime));
+
+    expect(attempts).toBe(4);
+    expect(result).toMatchObject({ confirmation: 'confirmed', confirmedState: 'stopped' });
+  });
+
+  it('rejects when StopExperiment is refused for good (access denied): the workflow Catch takes over', async () => {
+    const mocks = mockRuntime();
+    mocks.fis
+      .on(StopExperimentCommand)
+      .rejects(new FisServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {} }));
+
+    await expect(stopFault(input, mocks.runtime)).rejects.toThrow(/AccessDeniedException/);
+    expect(mocks.fis).not.toHaveReceivedCommand(GetExperimentCommand);
   });
 });

@@ -1,4 +1,10 @@
-import { GetExperimentCommand, ListExperimentsCommand, StopExperimentCommand } from '@aws-sdk/client-fis';
+import {
+  GetExperimentCommand,
+  FisServiceException,
+  ListExperimentsCommand,
+  StopExperimentCommand,
+  ValidationException,
+} from '@aws-sdk/client-fis';
 import { DescribeStateMachineForExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   CancelCommandCommand,
@@ -64,6 +70,7 @@ function setUp(status: string, lockHolder: string | undefined = 'run-9') {
   const lock = fakeLockTable(lockHolder !== undefined ? lockItem(lockHolder, T0) : undefined);
   const mocks = { ...base, lock, runtime: lock.with(base.runtime) };
   mocks.sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition });
+  mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
   mocks.fis.on(ListExperimentsCommand).resolves({
     experiments: [
       { id: 'EXP9', state: { status: status as never }, tags: { 'chaos-cadence:run-id': 'run-9' } },
@@ -71,7 +78,10 @@ function setUp(status: string, lockHolder: string | undefined = 'run-9') {
     ],
   });
   let stopped = false;
+  const ended = ['completed', 'stopped', 'failed', 'cancelled'].includes(status);
   mocks.fis.on(StopExperimentCommand).callsFake(() => {
+    // FIS refuses to stop an experiment that has ended.
+    if (ended) throw new ValidationException({ message: `Experiment is ${status}`, $metadata: {} });
     stopped = true;
     return {};
   });
@@ -111,12 +121,58 @@ describe('sweepRun', () => {
     expect(outcome.publish.results.map((r) => r.name)).toEqual(['web-cpu-80', 'web-cpu-ssm']);
   });
 
-  it('does not stop an experiment that already ended', async () => {
+  it('asks to stop an experiment the listing shows ended (stop first), and counts it as already ended', async () => {
     const mocks = setUp('completed');
+
+    const outcome = await sweepRun(fisOnly, mocks.runtime, NOW);
+
+    expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP9' });
+    expect(outcome.stopped).toEqual([]);
+    expect(outcome.unconfirmed).toEqual([]);
+  });
+
+  it('sends the stop before reading the definition or the fault state', async () => {
+    const mocks = setUp('running');
 
     await sweepRun(fisOnly, mocks.runtime, NOW);
 
-    expect(mocks.fis).not.toHaveReceivedCommand(StopExperimentCommand);
+    const first = (name: string) =>
+      [...mocks.fis.calls(), ...mocks.sfn.calls()].find((c) => c.args[0].constructor.name === name);
+    const stop = first('StopExperimentCommand');
+    const read = first('GetExperimentCommand');
+    const describe = first('DescribeStateMachineForExecutionCommand');
+    expect(stop && read && describe).toBeTruthy();
+    expect(stop?.calledBefore(read as never)).toBe(true);
+    expect(stop?.calledBefore(describe as never)).toBe(true);
+  });
+
+  it('says "not confirmed" with the checking command when the fault state cannot be read', async () => {
+    const mocks = setUp('running');
+    mocks.fis.on(GetExperimentCommand).rejects(
+      new FisServiceException({
+        name: 'InternalServerError',
+        $fault: 'server',
+        $metadata: {},
+        message: 'boom',
+      }),
+    );
+
+    jest.useFakeTimers({ now: T0 + 3_600_000 });
+    let outcome;
+    try {
+      const pending = sweepRun(fisOnly, mocks.runtime, NOW);
+      await jest.advanceTimersByTimeAsync(120_000);
+      outcome = await pending;
+    } finally {
+      jest.useRealTimers();
+    }
+
+    expect(mocks.fis).toHaveReceivedCommandWith(StopExperimentCommand, { id: 'EXP9' });
+    expect(outcome.stopped).toEqual([]);
+    expect(outcome.publish.results[0]?.reason).toContain(
+      'not confirmed (check: aws fis get-experiment --id EXP9)',
+    );
+    expect(outcome.publish.results[0]?.reason).not.toMatch(/stopped EXP9/);
   });
 
   it('cancels the SSM commands whose comment carries the run id', async () => {
@@ -135,6 +191,7 @@ describe('sweepRun', () => {
     mocks.ssm
       .on(ListCommandInvocationsCommand)
       .callsFake(() => ({ CommandInvocations: [{ Status: cancelled ? 'Cancelled' : 'InProgress' }] }));
+    mocks.fis.on(ListExperimentsCommand).resolves({ experiments: [] });
 
     const outcome = await sweepRun(
       event('{"trigger":"manual","experiments":["web-cpu-ssm"]}'),

@@ -98,11 +98,30 @@ function stopOf(state: StopState, reason: StopResult['reason']): StopResult | nu
     case 'stop failed':
       return null;
     case 'confirmed':
-      return { requestedAt: at(121), confirmedState: 'stopped', alreadyEnded: false, reason };
+      return {
+        requestedAt: at(121),
+        confirmation: 'confirmed',
+        confirmedState: 'stopped',
+        alreadyEnded: false,
+        reason,
+      };
     case 'already ended':
-      return { requestedAt: at(121), confirmedState: 'completed', alreadyEnded: true, reason };
+      return {
+        requestedAt: at(121),
+        confirmation: 'confirmed',
+        confirmedState: 'completed',
+        alreadyEnded: true,
+        reason,
+      };
     case 'not confirmed':
-      return { requestedAt: at(121), confirmedState: 'running', alreadyEnded: false, reason };
+      return {
+        requestedAt: at(121),
+        confirmation: 'not-confirmed',
+        alreadyEnded: false,
+        reason,
+        readError: 'fis:GetExperiment failed: InternalServerError',
+        checkCommand: 'aws fis get-experiment --id EXP1',
+      };
   }
 }
 
@@ -237,7 +256,7 @@ describe('verdict texts, for every outcome x stop state x impact', () => {
         ending,
       );
       if (stopped && stopState === 'not confirmed') {
-        expect(result.reason).toContain('the stop was requested but not confirmed');
+        expect(result.reason).toMatch(/stop requested at .*, not confirmed/);
       }
       if (stopState === 'stop failed' && ending === 'poll error')
         expect(result.reason).toContain('STOPPING THE FAULT FAILED');

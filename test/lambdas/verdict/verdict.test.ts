@@ -68,6 +68,7 @@ const alarmFired: PollResult = {
 };
 const stop = {
   requestedAt: at(121),
+  confirmation: 'confirmed',
   confirmedState: 'stopped',
   alreadyEnded: false,
   reason: 'stop-condition',
@@ -245,7 +246,7 @@ describe('verdict', () => {
       });
 
       expect(result.outcome).toBe('failed');
-      expect(result.reason).toBe('FIS did not honour the dry run; the experiment was stopped at once');
+      expect(result.reason).toBe('FIS did not honour the dry run; its stop was requested at once');
     });
   });
 
@@ -391,6 +392,7 @@ describe('verdict', () => {
       const errors = { CheckSteadyStateAfter: { Error: 'Error', Cause: 'boom' } };
       const alreadyEnded = {
         ...stop,
+        confirmation: 'confirmed',
         confirmedState: 'completed',
         alreadyEnded: true,
         reason: 'error',
