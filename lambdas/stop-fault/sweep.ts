@@ -102,7 +102,9 @@ async function stopRunFaults(
   runtime: Runtime,
 ): Promise<string[]> {
   const stopped: string[] = [];
-  const experiments = await findRunExperiments(run.runId, undefined, runtime);
+  // Only a run with FIS experiments can have FIS faults; an SSM-only stack may not list them at all.
+  const usesFis = plans.some((p) => p.fault.kind === 'fis');
+  const experiments = usesFis ? await findRunExperiments(run.runId, undefined, runtime) : [];
   for (const experiment of experiments) {
     if (!experiment.id || seen.has(experiment.id)) continue;
     seen.add(experiment.id);
@@ -144,7 +146,7 @@ async function stopRunFaults(
 
 /**
  * The backstop for executions that ended FAILED, TIMED_OUT or ABORTED (which no Catch sees): stops
- * every FIS experiment tagged with the run id and cancels every SSM command whose comment carries it;
+ * every FIS experiment tagged with the run id (asked only when a selected plan runs through FIS) and cancels every SSM command whose comment carries it;
  * searches again `secondSearchAfterSeconds` later and stops what a StartFault still in flight started;
  * then releases the run lock if this run holds it, and returns a `failed` result per selected
  * experiment for PublishResults. A failure to stop throws (the lock stays held until its lease ends).

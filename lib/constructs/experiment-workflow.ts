@@ -23,6 +23,7 @@ import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
 import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
 import type { IFaultPermissions } from './fault-permissions';
+import { changeCalendarArn } from './guard-rails';
 
 /** Props of {@link ExperimentWorkflow}. */
 export interface ExperimentWorkflowProps {
@@ -34,7 +35,7 @@ export interface ExperimentWorkflowProps {
   readonly publishFunction: lambda.IFunction;
   /** The kill switch parameter (`off` / `on`). */
   readonly killSwitch: ssm.IStringParameter;
-  /** SSM Change Calendar name; runs only while it is OPEN. @default - no calendar check */
+  /** SSM Change Calendar name or ARN; runs only while it is OPEN. @default - no calendar check */
   readonly changeCalendar?: string;
   /** When runs may happen, in `timeZone`. */
   readonly allowedHours: AllowedHours;
@@ -197,9 +198,7 @@ export class ExperimentWorkflow extends Construct {
       checkGuardRails.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['ssm:GetCalendarState'],
-          resources: [
-            stack.formatArn({ service: 'ssm', resource: 'document', resourceName: props.changeCalendar }),
-          ],
+          resources: [changeCalendarArn(this, props.changeCalendar)],
         }),
       );
     }

@@ -233,6 +233,21 @@ interface StubLike {
   restore(): void;
 }
 
+/** The format SSM documents for the `InvokedAfter`/`InvokedBefore` filters: `2026-12-01T09:00:00Z`. */
+const SSM_FILTER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** A ListCommands time filter value, refused unless it has the documented second precision. */
+function ssmFilterTimeValue(value: string): string {
+  if (!SSM_FILTER_TIME.test(value)) {
+    throw serviceError(
+      'ssm',
+      'InvalidFilterValue',
+      `ListCommands time filters take a timestamp such as 2026-12-01T09:00:00Z (got ${value}).`,
+    );
+  }
+  return value;
+}
+
 function isoAt(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -637,6 +652,9 @@ export function createSimulatedAccount(
       command: ssmSdk.ListCommandsCommand,
       name: 'ListCommands',
       handle: (input: ssmSdk.ListCommandsCommandInput) => {
+        for (const filter of input.Filters ?? []) {
+          if (filter.key === 'InvokedAfter' || filter.key === 'InvokedBefore') ssmFilterTimeValue(filter.value ?? '');
+        }
         const matches = (cmd: SimulatedCommand): boolean =>
           (input.Filters ?? []).every((filter) => {
             const value = filter.value ?? '';
@@ -644,9 +662,9 @@ export function createSimulatedAccount(
               case 'DocumentName':
                 return cmd.documentName === value;
               case 'InvokedAfter':
-                return cmd.startMs >= Date.parse(value);
+                return cmd.startMs >= Date.parse(ssmFilterTimeValue(value));
               case 'InvokedBefore':
-                return cmd.startMs <= Date.parse(value);
+                return cmd.startMs <= Date.parse(ssmFilterTimeValue(value));
               case 'Status':
                 return commandStatus(cmd, now()) === value;
               default:

@@ -146,6 +146,16 @@ describe('sweepRun', () => {
     expect(mocks.ssm).toHaveReceivedCommandTimes(CancelCommandCommand, 1);
   });
 
+  it('does not ask FIS when no selected experiment runs through FIS (an SSM-only role may not list experiments)', async () => {
+    const mocks = setUp('completed');
+    mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
+
+    await sweepRun(event('{"trigger":"manual","experiments":["web-cpu-ssm"]}'), mocks.runtime, NOW);
+
+    expect(mocks.fis).not.toHaveReceivedCommand(ListExperimentsCommand);
+    expect(mocks.ssm).toHaveReceivedCommand(ListCommandsCommand);
+  });
+
   describe('second search', () => {
     afterEach(() => {
       jest.useRealTimers();
