@@ -1,4 +1,5 @@
 import '../util/polyfills';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import type { ExperimentPlan, PublishOutput, RunConfig, RunJournal, Trigger } fr
 import type { LoadedConfig } from '../config/load';
 import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
+import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
 import { VirtualClock } from './clock';
@@ -69,10 +71,31 @@ export interface RehearsalOptions {
   readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
   /** Real milliseconds with nothing scheduled and no I/O before the run counts as stalled. @default 5000 */
   readonly stallMs?: number;
+  /** Aborts the execution this many virtual seconds after its start, as a StopExecution by hand would. */
+  readonly abortAtSeconds?: number;
+  /**
+   * When the execution ends FAILED, TIMED_OUT or ABORTED, do what the deployment does then: the
+   * EventBridge rule invokes the backstop sweep (second search `secondSearchAfterSeconds` later, default
+   * 0 here), and its on-success destination hands the answer to PublishResults. @default false
+   */
+  readonly sweep?: boolean | { readonly secondSearchAfterSeconds?: number };
 }
 
+/** The largest state input and output the run produced, in bytes of JSON (Step Functions caps both at 256 KiB). */
+export interface PayloadSizes {
+  /** The largest input or output of any state. */
+  readonly largestBytes: number;
+  /** Which state, and whether it was its input or output. */
+  readonly largestAt: string;
+  /** The largest input and output seen per state name. */
+  readonly byState: Readonly<Record<string, { readonly inputBytes: number; readonly outputBytes: number }>>;
+}
+
+/** Who made the calls that no Task state of the workflow made: the sweep, and its destination. */
+export const SWEEP_CALLER = 'Sweep';
+
 /** How the execution ended. */
-export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** What a rehearsal produced. */
 export interface RehearsalResult {
@@ -88,11 +111,16 @@ export interface RehearsalResult {
   readonly progress: readonly ProgressLine[];
   readonly calls: readonly RecordedCall[];
   /**
-   * The Task state that made each call, by index into `calls` (Tasks run one at a time, so a call
-   * made while a Task's handler runs is that Task's). Used to check every call against the IAM policy
-   * of the function behind the state.
+   * Who made each call, by index into `calls`: the Task state whose handler made it (tracked through
+   * the handler's async context, so a handler still running after the execution ended stays its own
+   * caller), or {@link SWEEP_CALLER}. Used to check every call against the IAM policy of the function
+   * behind its caller.
    */
   readonly callStates: readonly (string | undefined)[];
+  /** The largest state payloads of the execution. */
+  readonly payloads: PayloadSizes;
+  /** What the backstop sweep did, when the options asked for it and the execution ended abnormally. */
+  readonly sweep?: SweepOutcome;
   /** The simulated account: S3 objects, SNS messages, metrics, FIS experiments... */
   readonly account: SimulatedAccount;
   readonly settings: WorkflowSettings;
@@ -305,7 +333,15 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const iterationStarts = collectIterationStarts(definition);
 
   const clock = new VirtualClock(scenario.now);
-  const account = createSimulatedAccount(scenario, clock, { settings, fisTemplates, ownExecutionArn: executionArn });
+  const caller = new AsyncLocalStorage<string>();
+  const callStates: (string | undefined)[] = [];
+  const account = createSimulatedAccount(scenario, clock, {
+    settings,
+    fisTemplates,
+    ownExecutionArn: executionArn,
+    definition: JSON.stringify(definition),
+    onCall: () => callStates.push(caller.getStore()),
+  });
   const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
 
   const handlers: Record<string, TaskHandler> = options.taskHandlers
@@ -314,22 +350,11 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const lastResult = new Map<string, unknown>();
   const invocations = new Map<string, number>();
   const localHandlers: Record<string, (input: never) => Promise<never>> = {};
-  const callStates: (string | undefined)[] = [];
   for (const [name, info] of states) {
     if (info.type !== 'Task') continue;
     const handler = handlers[name];
-    localHandlers[name] = async (input: never): Promise<never> => {
-      const firstCall = account.calls.length;
-      const markCalls = (): void => {
-        for (let i = firstCall; i < account.calls.length; i += 1) callStates[i] ??= name;
-      };
-      try {
-        return await runTask(input, markCalls);
-      } finally {
-        markCalls();
-      }
-    };
-    const runTask = async (input: never, markCalls: () => void): Promise<never> => {
+    localHandlers[name] = (input: never): Promise<never> => caller.run(name, () => runTask(input));
+    const runTask = async (input: never): Promise<never> => {
       const count = (invocations.get(name) ?? 0) + 1;
       invocations.set(name, count);
       const fault = options.taskFaults?.[name];
@@ -346,7 +371,6 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       }
       if (!handler) throw new Error(`no local handler for Task state ${name}`);
       const result = await handler(input);
-      markCalls(); // before a hang-after/throw-after: the core's calls are this state's
       if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
       if (faulty && fault?.mode === 'throw-after') throw injected();
       lastResult.set(name, result);
@@ -361,6 +385,16 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     options.onProgress?.(line);
   };
   const secondsOf = (timestamp: number): number => Math.round((timestamp - clock.startMs) / 100) / 10;
+  const payloadByState: Record<string, { inputBytes: number; outputBytes: number }> = {};
+  let largest = { bytes: 0, at: '' };
+  const measure = (state: string, which: 'input' | 'output', data: unknown): void => {
+    const bytes = Buffer.byteLength(JSON.stringify(data ?? null), 'utf8');
+    const entry = (payloadByState[state] ??= { inputBytes: 0, outputBytes: 0 });
+    if (which === 'input') entry.inputBytes = Math.max(entry.inputBytes, bytes);
+    else entry.outputBytes = Math.max(entry.outputBytes, bytes);
+    if (bytes > largest.bytes) largest = { bytes, at: `${state} ${which}` };
+  };
+  let sweep: SweepOutcome | undefined;
 
   const input = {
     experiments: options.experiments ?? [],
@@ -405,6 +439,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     };
     const readLogs = (async () => {
       for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered') measure(event.state.name, 'input', event.state.input);
+        if (event.type === 'StateExited') measure(event.state.name, 'output', event.state.output);
         if (event.type === 'StateEntered') {
           flushChoice(event.state.name);
           statesVisited.push(event.state.name);
@@ -432,6 +468,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       }
       flushChoice();
     })();
+    if (options.abortAtSeconds !== undefined) setTimeout(() => execution.abort(), options.abortAtSeconds * 1000);
     try {
       output = await clock.drive(execution.result, options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
     } catch (failure) {
@@ -440,7 +477,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         execution.abort();
         throw err;
       }
-      status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+      status =
+        err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : err.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
       const cause = (err as { cause?: unknown }).cause;
       error = {
         error: (cause as { name?: string } | undefined)?.name ?? err.name,
@@ -448,6 +486,26 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       };
     }
     await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
+    if (options.sweep && status !== 'SUCCEEDED') {
+      const event: ExecutionStatusChangeEvent = {
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn,
+          stateMachineArn,
+          name: runId,
+          status,
+          startDate: scenario.now.getTime(),
+          stopDate: clock.nowMs(),
+          input: JSON.stringify(input),
+        },
+      };
+      const secondSearchAfterSeconds = (typeof options.sweep === 'object' ? options.sweep.secondSearchAfterSeconds : undefined) ?? 0;
+      const publish = options.publish ?? (await loadDefaultPublish());
+      const swept = await clock.drive(caller.run(SWEEP_CALLER, () => sweepRun(event, runtime, { secondSearchAfterSeconds })));
+      sweep = swept;
+      await clock.drive(caller.run('PublishResults', () => publish(swept.publish, runtime)));
+    }
   } finally {
     virtualSeconds = clock.elapsedSeconds();
     clock.uninstall();
@@ -471,6 +529,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     progress,
     calls: account.calls,
     callStates,
+    payloads: { largestBytes: largest.bytes, largestAt: largest.at, byState: payloadByState },
+    ...(sweep ? { sweep } : {}),
     account,
     settings,
     ...(journalText !== undefined ? { journal: JSON.parse(journalText) as RunJournal } : {}),

@@ -63,6 +63,10 @@ export interface SimulatedAccountOptions {
   readonly ownExecutionArn?: string;
   /** Used for URLs the scenario does not list. @default globalThis.fetch at creation time */
   readonly realFetch?: typeof fetch;
+  /** The state machine's definition, as `DescribeStateMachineForExecution` of the own execution returns it. */
+  readonly definition?: string;
+  /** Told of every call as it is recorded, in the caller's async context (the engine notes who made it). */
+  readonly onCall?: (call: RecordedCall) => void;
 }
 
 /** An object written to the simulated S3. */
@@ -290,6 +294,10 @@ export function createSimulatedAccount(
   };
 
   const calls: RecordedCall[] = [];
+  const record = (call: RecordedCall): void => {
+    calls.push(call);
+    options.onCall?.(call);
+  };
   const s3Objects = new Map<string, StoredObject>();
   const snsMessages: PublishedMessage[] = [];
   const putMetrics: PutMetrics[] = [];
@@ -901,6 +909,24 @@ export function createSimulatedAccount(
       },
     },
     {
+      command: sfnSdk.DescribeStateMachineForExecutionCommand,
+      name: 'DescribeStateMachineForExecution',
+      handle: (input: sfnSdk.DescribeStateMachineForExecutionCommandInput) => {
+        const own = options.ownExecutionArn;
+        if (!own || input.executionArn !== own || options.definition === undefined) {
+          throw serviceError('states', 'ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn ?? ''}'`);
+        }
+        const stateMachineArn = own.replace(':execution:', ':stateMachine:').replace(/:[^:]*$/, '');
+        return {
+          stateMachineArn,
+          name: stateMachineArn.split(':').pop(),
+          definition: options.definition,
+          roleArn: `arn:${partition}:iam::${account}:role/rehearsal-state-machine`,
+          updateDate: new Date(runStartMs),
+        };
+      },
+    },
+    {
       command: sfnSdk.StartExecutionCommand,
       name: 'StartExecution',
       handle: (input: sfnSdk.StartExecutionCommandInput) => {
@@ -1088,7 +1114,7 @@ export function createSimulatedAccount(
         throw serviceError(service, failure.error, failure.message, `rehearsal-${calls.length + 1}`);
       }
       const output = await route.handle(input as never);
-      calls.push({
+      record({
         at: callAt,
         service,
         command: route.name,
@@ -1098,7 +1124,7 @@ export function createSimulatedAccount(
       return { ...output, $metadata: { httpStatusCode: 200, requestId: `rehearsal-${calls.length}`, attempts: 1 } };
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      calls.push({ at: callAt, service, command: route.name, input: inputCopy, error: `${err.name}: ${err.message}` });
+      record({ at: callAt, service, command: route.name, input: inputCopy, error: `${err.name}: ${err.message}` });
       throw err;
     }
   };
@@ -1115,7 +1141,7 @@ export function createSimulatedAccount(
     stub.send.callsFake((command: unknown) => {
       const name = (command as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
       const error = new UnsimulatedCallError(service, name);
-      calls.push({ at: isoAt(now()), service, command: name, input: (command as { input?: unknown }).input, error: `${error.name}: ${error.message}` });
+      record({ at: isoAt(now()), service, command: name, input: (command as { input?: unknown }).input, error: `${error.name}: ${error.message}` });
       return Promise.reject(error);
     });
     for (const route of routes) stub.on(route.command).callsFake((input: unknown) => invoke(service, route, input));
@@ -1150,20 +1176,20 @@ export function createSimulatedAccount(
           await virtualDelay(delaySeconds * 1000, init?.signal ?? undefined);
         } catch (error) {
           const err = error instanceof Error ? error : new Error(String(error));
-          calls.push({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+          record({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
           throw err;
         }
       }
-      calls.push({ at: callAt, service: 'http', command: method, input: { url }, output: { status, simulated: true } });
+      record({ at: callAt, service: 'http', command: method, input: { url }, output: { status, simulated: true } });
       return new Response(noBody ? null : (current?.entry.body ?? ''), { status });
     }
     try {
       const response = await clock.trackIo(realFetch(input, init));
-      calls.push({ at: callAt, service: 'http', command: method, input: { url }, output: { status: response.status } });
+      record({ at: callAt, service: 'http', command: method, input: { url }, output: { status: response.status } });
       return response;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      calls.push({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+      record({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
       throw err;
     }
   };
