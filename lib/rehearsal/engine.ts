@@ -71,6 +71,8 @@ export interface RehearsalOptions {
   readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
   /** Real milliseconds with nothing scheduled and no I/O before the run counts as stalled. @default 5000 */
   readonly stallMs?: number;
+  /** The state machine's name (in the execution ARN). @default 'ChaosCadence-RunExperiments' */
+  readonly stateMachineName?: string;
   /** Aborts the execution this many virtual seconds after its start, as a StopExecution by hand would. */
   readonly abortAtSeconds?: number;
   /**
@@ -309,8 +311,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const enabled = loaded.config.experiments.filter((e) => e.enabled).map((e) => e.name);
   const selected = options.experiments && options.experiments.length > 0 ? [...options.experiments] : enabled;
   const runId = options.runId ?? defaultRunId(scenario.now, selected);
-  const stateMachineArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:stateMachine:${STATE_MACHINE_NAME}`;
-  const executionArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:execution:${STATE_MACHINE_NAME}:${runId}`;
+  const machineName = options.stateMachineName ?? STATE_MACHINE_NAME;
+  const stateMachineArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:stateMachine:${machineName}`;
+  const executionArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:execution:${machineName}:${runId}`;
 
   // Fake template ids for the FIS experiments the deployment would create.
   const runConfig: RunConfig = buildRunConfig(loaded.config, loaded.hash);
@@ -423,9 +426,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
           Name: runId,
           StartTime: scenario.now.toISOString(),
           Input: input as never,
-          RoleArn: `arn:aws:iam::${settings.account}:role/${STATE_MACHINE_NAME}-role`,
+          RoleArn: `arn:aws:iam::${settings.account}:role/${machineName}-role`,
         },
-        StateMachine: { Id: stateMachineArn, Name: STATE_MACHINE_NAME },
+        StateMachine: { Id: stateMachineArn, Name: machineName },
       },
     });
     const entered = new Map<string, number>();
