@@ -203,19 +203,30 @@ export class ExperimentWorkflow extends Construct {
       );
     }
     // Probes and stop conditions: these read-only actions support no resource-level permissions.
+    // Alarms are named by the plans (known at run time), so DescribeAlarms is granted on this account's
+    // alarms; GetMetricData and DescribeAutoScalingGroups support no resource-level permissions.
+    const alarmArns = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     checkSteadyState.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: [
-          'cloudwatch:DescribeAlarms',
-          'cloudwatch:GetMetricData',
-          'autoscaling:DescribeAutoScalingGroups',
-        ],
+        actions: ['cloudwatch:GetMetricData', 'autoscaling:DescribeAutoScalingGroups'],
         resources: ['*'],
       }),
     );
-    pollStopConditions.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
-    );
+    for (const reader of [checkSteadyState, pollStopConditions]) {
+      reader.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArns] }),
+      );
+      acknowledgeWildcardResources(
+        reader.role ?? reader,
+        [alarmArns],
+        "DescribeAlarms reads the alarms the plans name (steady-state probes, stop conditions), any of this account's.",
+      );
+    }
     sweep.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:DescribeStateMachineForExecution'],

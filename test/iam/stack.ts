@@ -37,7 +37,7 @@ export interface SynthesizedStack {
 }
 
 /** FIS template ids resolve to the ids the rehearsal gives the same experiments. */
-function rehearsalIds(_logicalId: string, resource: CfnResource): string | undefined {
+export function rehearsalIds(_logicalId: string, resource: CfnResource): string | undefined {
   if (resource.Type !== 'AWS::FIS::ExperimentTemplate') return undefined;
   const tags = (resource.Properties?.Tags ?? {}) as Record<string, string>;
   const name = tags[EXPERIMENT_TAG_KEY];
@@ -57,6 +57,11 @@ export function synthesize(loaded: LoadedConfig): SynthesizedStack {
   const template = Template.fromStack(stack);
   const resolved = new ResolvedTemplate(template.toJSON(), IDENTITY, rehearsalIds);
   return { stack, template, model: new DeploymentModel(resolved) };
+}
+
+/** The IAM model of a (possibly edited) template as JSON. */
+export function modelOf(json: { Resources: Record<string, CfnResource> }): DeploymentModel {
+  return new DeploymentModel(new ResolvedTemplate(json, IDENTITY, rehearsalIds));
 }
 
 /** The settings the deployed functions read from their environment, for a rehearsal of the deployment. */

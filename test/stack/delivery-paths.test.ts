@@ -59,7 +59,9 @@ describe('AWS services may deliver where the stack sends them (iam-simulate)', (
     const kinds = new Set(evaluated.map((e) => e.path.split(' ')[0]));
 
     expect([...kinds].sort()).toEqual(['FIS', 'alarm', 'function', 'rule', 'schedule', 'state']);
-    const fisActions = new Set(evaluated.filter((e) => e.path.startsWith('FIS')).map((e) => e.request.action));
+    const fisActions = new Set(
+      evaluated.filter((e) => e.path.startsWith('FIS')).map((e) => e.request.action),
+    );
     expect(fisActions).toEqual(
       new Set([
         'sts:AssumeRole',
