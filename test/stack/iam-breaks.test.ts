@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, parseYamlOrJson } from '../../lib/config/load';
 import { runRehearsal, type RehearsalResult } from '../../lib/rehearsal/engine';
-import { parseScenario, type Scenario, type ScenarioInput } from '../../lib/rehearsal/scenario';
+import { parseScenario, type Scenario } from '../../lib/rehearsal/scenario';
 import { deliveryRequests, evaluateDeliveries } from '../iam/delivery-paths';
 import { lintPolicy } from '../iam/lint';
 import type { CfnResource, PolicyDocument, PolicyStatement } from '../iam/template-model';
@@ -53,10 +53,7 @@ describe('the IAM checks fail when a grant is broken on purpose', () => {
   let run: RehearsalResult;
   beforeAll(async () => {
     scenario = parseScenario(
-      parseYamlOrJson(
-        readFileSync(join(ROOT, 'scenarios', 'alarm-fires.yaml'), 'utf8'),
-        'alarm-fires',
-      ),
+      parseYamlOrJson(readFileSync(join(ROOT, 'scenarios', 'alarm-fires.yaml'), 'utf8'), 'alarm-fires'),
     );
     run = await runRehearsal({
       loaded,
