@@ -13,6 +13,7 @@ import type {
   RunContext,
   SteadyStateCheck,
   StopResult,
+  TravellingResult,
 } from '../shared/types';
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
 
@@ -365,6 +366,15 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
     alarmTransitions: input.poll?.transitions ?? [],
     plan: input.plan,
   };
+}
+
+/**
+ * The Verdict state's answer: {@link verdict} without the plan, which already travels once in the state
+ * (PublishResults joins it again).
+ */
+export function verdictState(input: VerdictInput, runtime: Pick<Runtime, 'now'>): TravellingResult {
+  const { plan: _plan, ...result } = verdict(input, runtime);
+  return result;
 }
 
 /** What the GuardRailsFailed state passes in: CheckGuardRails failed after its retries. */

@@ -22,6 +22,7 @@ import { settingsToEnv } from '../../lambdas/shared/settings';
 import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
 import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
+import { checkPayloadBudget } from '../workflow/payload-budget';
 import type { IFaultPermissions } from './fault-permissions';
 import { changeCalendarArn } from './guard-rails';
 
@@ -94,6 +95,8 @@ export class ExperimentWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: ExperimentWorkflowProps) {
     super(scope, id);
+    // A run whose worst case could exceed the state payload budget is refused here, not discovered in a run.
+    checkPayloadBudget(props.runConfig);
     const stack = Stack.of(this);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const stateMachineName = props.stateMachineName ?? `${stack.stackName}-run-experiments`;
