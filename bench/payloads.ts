@@ -70,7 +70,7 @@ export function neverRecovers(healthyFile: string): Scenario {
   return parseScenario({
     ...input,
     asgs: { 'sock-shop-asg': [{ at: '0s', inService: 3 }] },
-  } as ScenarioInput);
+  });
 }
 
 /** Rehearses a config and reports its largest state payload next to the synth-time bound. */
