@@ -12,6 +12,9 @@ import { IDENTITY, synthesize } from '../iam/stack';
  * writes the figures.
  */
 
+// Synthesizing and rehearsing on a shared, loaded machine: allow minutes, not the default minute.
+jest.setTimeout(300_000);
+
 const ROOT = join(__dirname, '..', '..');
 
 const denied = (evaluated: readonly EvaluatedDelivery[]): string[] =>

@@ -21,6 +21,9 @@ import {
  * resource, a condition, a resource policy) and expects the evaluator or the lint to say so.
  */
 
+// Synthesizing and rehearsing on a shared, loaded machine: allow minutes, not the default minute.
+jest.setTimeout(300_000);
+
 const ROOT = join(__dirname, '..', '..');
 type TemplateJson = { Resources: Record<string, CfnResource> };
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

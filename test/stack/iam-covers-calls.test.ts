@@ -21,6 +21,9 @@ import {
  * policy of the resource (bucket, topic, key, queue, table). Set IAM_REPORT=<file> to write the figures.
  */
 
+// Synthesizing and rehearsing on a shared, loaded machine: allow minutes, not the default minute.
+jest.setTimeout(300_000);
+
 const ROOT = join(__dirname, '..', '..');
 
 const scenario = (name: string, extra: Partial<ScenarioInput> = {}): Scenario =>

