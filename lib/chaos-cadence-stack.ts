@@ -31,7 +31,7 @@ export class ChaosCadenceStack extends Stack {
     super(scope, id, props);
     const { config, baseDir, hash } = props.loaded;
 
-    const results = new Results(this, 'Results', { config });
+    const results = new Results(this, 'Results', { config, ...(props.now ? { now: props.now } : {}) });
     const guardRails = new GuardRails(this, 'GuardRails', { config });
 
     const faults = config.experiments.map(

@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import middy from '@middy/core';
 import type { PublishInput, PublishOutput } from '../shared/types';
-import { PUBLISH_ENV } from './env';
+import { parseCadencePeriods, PUBLISH_ENV } from './env';
 import { createClients } from '../shared/clients';
 import { publishResults, type PublishRuntime } from './publish-results';
 
@@ -30,6 +30,7 @@ export function createPublishRuntime(): PublishRuntime {
       dashboardName: env(PUBLISH_ENV.dashboardName),
       account: env(PUBLISH_ENV.account),
       partition: process.env[PUBLISH_ENV.partition] || 'aws',
+      cadencePeriods: parseCadencePeriods(process.env[PUBLISH_ENV.cadencePeriods]),
     },
     now: () => new Date(),
   };

@@ -4,8 +4,13 @@
  *
  * - journal: `s3://<bucket>/runs/<yyyy>/<mm>/<run id>.json` (schema/run-journal.schema.json)
  * - report:  `s3://<bucket>/reports/<run id>.html` (self-contained HTML with the CPU/alarm chart)
- * - metrics: PutMetricData, namespace `ChaosCadence`, dimension `Experiment`
+ * - metrics: PutMetricData, namespace `ChaosCadence`, dimension `Experiment` (and `Application` for
+ *            `ResilienceScore`)
  * - email:   SNS Publish, the experiment card as plain text, with console and report links
+ *
+ * Before publishing it reads the earlier journals (bounded, see lambdas/shared/resilience/journals.ts)
+ * for each experiment's resilience trend, shown in the email and the report. When they cannot be read,
+ * everything is still published, the trend says why it is missing and no `ResilienceScore` is put.
  *
  * The output reports each channel as `ok`, `skipped: <why>` or the error. It throws
  * {@link PublishResultsError} only when every channel failed: then nothing reached anyone, and the
@@ -21,7 +26,15 @@ import type { ExperimentChart } from '../shared/render/chart';
 import { renderReportHtml } from '../shared/render/html';
 import { buildJournal, journalKey, reportKey } from '../shared/render/journal';
 import { runLinks } from '../shared/render/links';
-import { METRIC_NAMESPACE, runMetricData, type MetricDatumSpec } from '../shared/render/metrics';
+import {
+  METRIC_NAMESPACE,
+  resilienceMetricData,
+  runMetricData,
+  type MetricDatumSpec,
+} from '../shared/render/metrics';
+import type { RunTrends } from '../shared/render/trend';
+import { readEarlierJournals } from '../shared/resilience/journals';
+import { runTrends } from '../shared/resilience/trend';
 import { emailSubject } from '../shared/render/subject';
 import { renderEmailText } from '../shared/render/text';
 import type { ChannelStatus, PublishInput, PublishOutput, RunJournal } from '../shared/types';
@@ -42,7 +55,7 @@ export interface PublishRuntime {
   };
   readonly settings: Pick<
     WorkflowSettings,
-    'resultsBucket' | 'topicArn' | 'dashboardName' | 'region' | 'account' | 'partition'
+    'resultsBucket' | 'topicArn' | 'dashboardName' | 'region' | 'account' | 'partition' | 'cadencePeriods'
   >;
   readonly now: () => Date;
   /**
@@ -140,6 +153,7 @@ export async function publishResults(input: PublishInput, runtime: PublishRuntim
   const links = runLinks(journal.executionArn, keys, linkSettings);
 
   const charts = await collectCharts(journal, clients.cloudWatch, now);
+  const trends = await collectTrends(journal, runtime);
 
   const journalChannel = attempt(async () => {
     await clients.s3.send(
@@ -152,7 +166,7 @@ export async function publishResults(input: PublishInput, runtime: PublishRuntim
     );
   });
   const reportChannel = attempt(async () => {
-    const html = renderReportHtml(journal, { settings: linkSettings, links, charts });
+    const html = renderReportHtml(journal, { settings: linkSettings, links, charts, trends });
     await clients.s3.send(
       new PutObjectCommand({
         Bucket: settings.resultsBucket,
@@ -165,7 +179,10 @@ export async function publishResults(input: PublishInput, runtime: PublishRuntim
   });
   const metricsChannel = attempt(async () => {
     if (journal.dryRun) return 'skipped: dry run (nothing was injected, so no metrics)';
-    const data = runMetricData(journal.experiments);
+    const data = [
+      ...runMetricData(journal.experiments),
+      ...resilienceMetricData(trends.trends, journal.startedAt),
+    ];
     if (data.length === 0) return 'skipped: no experiment ran';
     await putMetrics(data, clients.cloudWatch);
     return OK;
@@ -185,6 +202,7 @@ export async function publishResults(input: PublishInput, runtime: PublishRuntim
       journal,
       { ...links, ...(presigned !== undefined ? { reportPresigned: presigned } : {}) },
       linkSettings,
+      trends,
     );
     const problems = [
       reportResult.status !== OK ? `The HTML report could not be written (${reportResult.status}).` : '',
@@ -219,6 +237,24 @@ export async function publishResults(input: PublishInput, runtime: PublishRuntim
     );
   }
   return { ...status, ...keys };
+}
+
+/**
+ * Each experiment's trend from the earlier journals and this one. Never throws: when the journals
+ * cannot be read, the trend is marked unavailable with the reason.
+ */
+async function collectTrends(journal: RunJournal, runtime: PublishRuntime): Promise<RunTrends> {
+  if (journal.dryRun) return { trends: {} };
+  try {
+    const { journals } = await readEarlierJournals(
+      runtime.clients.s3,
+      runtime.settings.resultsBucket,
+      new Date(journal.startedAt),
+    );
+    return { trends: runTrends(journal, journals, runtime.settings.cadencePeriods ?? {}) };
+  } catch (error) {
+    return { trends: {}, unavailable: `the earlier run journals could not be read (${errorText(error)})` };
+  }
 }
 
 async function presignReport(runtime: PublishRuntime, key: string): Promise<string> {

@@ -62,6 +62,11 @@ export interface WorkflowSettings {
   readonly runLockTable?: string;
   /** How long an acquired run lock lasts (the workflow's timeout plus a margin), in seconds. @default 90000 */
   readonly runLockSeconds?: number;
+  /**
+   * Each experiment's cadence period in seconds (lib/cadence/period.ts), for the resilience score's
+   * staleness. @default - no experiment is ever stale
+   */
+  readonly cadencePeriods?: Readonly<Record<string, number>>;
 }
 
 /** Everything a core may receive: clients, settings, a clock and HTTP. */

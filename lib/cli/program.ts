@@ -77,11 +77,13 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       [],
     )
     .option('--dry-run', 'rehearse a dry run (nothing would be injected)', false)
+    .option('--at <time>', "when the rehearsed run starts, ISO 8601 (default: the scenario's now)")
     .option('--json', 'print a machine-readable summary instead of progress lines', false)
     .action(
       async (options: {
         config?: string;
         scenario?: string;
+        at?: string;
         out: string;
         experiments: string[];
         dryRun: boolean;
@@ -92,6 +94,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
             {
               ...(options.config !== undefined ? { config: options.config } : {}),
               ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+              ...(options.at !== undefined ? { at: options.at } : {}),
               out: options.out,
               experiments: options.experiments,
               dryRun: options.dryRun,
@@ -143,14 +146,48 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
   withStackOptions(
     program
       .command('history')
-      .description('past runs from the journal in S3, newest first')
-      .option('--limit <n>', 'how many runs', limitArgument, 10)
-      .option('--json', 'print JSON instead of a table', false),
-  ).action(async (options: { limit: number; json: boolean; stack: string; region?: string }) => {
-    setExitCode(
-      await historyCommand({ ...stackOptions(options), limit: options.limit, json: options.json }, context),
-    );
-  });
+      .description(
+        'past runs from the journal in S3 (or --from a folder), newest first; --html writes the resilience history page',
+      )
+      .option('--limit <n>', 'how many runs (default 10; 500 with --html)', limitArgument)
+      .option('--json', 'print JSON instead of a table', false)
+      .option(
+        '--html <file>',
+        'write a self-contained page: resilience score over months, runs, recovery and time-to-detect trends',
+      )
+      .option(
+        '--from <dir>',
+        'read the journals from a folder (a rehearsal --out folder, or a copy of runs/) instead of S3',
+      )
+      .option(
+        '--config <file>',
+        'config whose cadences decide when a score is stale (default: ./chaos-cadence.config.yaml if present)',
+      ),
+  ).action(
+    async (options: {
+      limit?: number;
+      json: boolean;
+      html?: string;
+      from?: string;
+      config?: string;
+      stack: string;
+      region?: string;
+    }) => {
+      setExitCode(
+        await historyCommand(
+          {
+            ...stackOptions(options),
+            ...(options.limit !== undefined ? { limit: options.limit } : {}),
+            json: options.json,
+            ...(options.html !== undefined ? { html: options.html } : {}),
+            ...(options.from !== undefined ? { from: options.from } : {}),
+            ...(options.config !== undefined ? { config: options.config } : {}),
+          },
+          context,
+        ),
+      );
+    },
+  );
 
   withStackOptions(
     program

@@ -3,7 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { EXPERIMENT_DIMENSION, METRIC_NAMES, METRIC_NAMESPACE } from '../../lambdas/shared/render/metrics';
+import {
+  APPLICATION_DIMENSION,
+  EXPERIMENT_DIMENSION,
+  METRIC_NAMES,
+  METRIC_NAMESPACE,
+} from '../../lambdas/shared/render/metrics';
 import type { ExperimentPlan } from '../../lambdas/shared/types';
 
 /** The dashboard name of a stack: `ChaosCadence-<stack name>` (the email links to it). */
@@ -91,6 +96,7 @@ export class ResultsDashboard extends Construct {
     });
 
     this.dashboard.addWidgets(this.header(props));
+    this.dashboard.addWidgets(...this.scoreWidgets(props.plans));
     for (const plan of props.plans) {
       this.dashboard.addWidgets(this.resilienceWidget(plan), this.lastOutcomeWidget(plan));
     }
@@ -158,6 +164,43 @@ export class ResultsDashboard extends Construct {
     });
   }
 
+  /**
+   * One widget per application: its `ResilienceScore` (the mean of its experiments, dimension
+   * `Application`) and each of its experiments' (dimension `Experiment`), 0-100, over 12 months.
+   */
+  private scoreWidgets(plans: readonly ExperimentPlan[]): cloudwatch.GraphWidget[] {
+    const applications = new Map<string, string[]>();
+    for (const plan of plans)
+      applications.set(plan.application, [...(applications.get(plan.application) ?? []), plan.name]);
+    const day = Duration.days(1);
+    return [...applications].map(
+      ([application, experiments]) =>
+        new cloudwatch.GraphWidget({
+          title: `Resilience score: ${application} (0-100, per run, last 12 months)`,
+          width: 12,
+          height: 6,
+          start: '-P365D',
+          period: day,
+          view: cloudwatch.GraphWidgetView.TIME_SERIES,
+          left: [
+            new cloudwatch.Metric({
+              namespace: METRIC_NAMESPACE,
+              metricName: METRIC_NAMES.resilienceScore,
+              dimensionsMap: { [APPLICATION_DIMENSION]: application },
+              statistic: 'Average',
+              period: day,
+              label: `${application} (mean of its experiments)`,
+            }),
+            ...experiments.map((name) =>
+              experimentMetric(name, METRIC_NAMES.resilienceScore, 'Average', name, day),
+            ),
+          ],
+          leftYAxis: { min: 0, max: 100, label: 'score', showUnits: false },
+          legendPosition: cloudwatch.LegendPosition.BOTTOM,
+        }),
+    );
+  }
+
   private lastOutcomeWidget(plan: ExperimentPlan): cloudwatch.SingleValueWidget {
     const day = Duration.days(1);
     const m = (name: string, label: string) => experimentMetric(plan.name, name, 'Maximum', label, day);
@@ -175,6 +218,7 @@ export class ResultsDashboard extends Construct {
         m(METRIC_NAMES.failed, 'failed'),
         m(METRIC_NAMES.recoverySeconds, 'recovery (s)'),
         m(METRIC_NAMES.timeToStopSeconds, 'time to stop (s)'),
+        m(METRIC_NAMES.resilienceScore, 'resilience score (0-100)'),
       ],
     });
   }

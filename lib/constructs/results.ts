@@ -11,6 +11,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { PUBLISH_ENV } from '../../lambdas/publish-results/env';
 import { METRIC_NAMESPACE } from '../../lambdas/shared/render/metrics';
+import { cadencePeriods } from '../cadence/period';
 import type { Config } from '../config/schema';
 import { dashboardNameFor } from './dashboard';
 
@@ -38,7 +39,15 @@ export interface ResultsProps {
    * @default RemovalPolicy.RETAIN (the journals are the history)
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The moment the cadence periods (for the resilience score's staleness) are computed from.
+   * @default - now
+   */
+  readonly now?: Date;
 }
+
+/** Lambda allows 4 KB of environment variables in all; the cadence periods may take this much. */
+const MAX_CADENCE_PERIODS_ENV = 3000;
 
 const DEFAULTS = {
   reportRetentionDays: 400,
@@ -135,6 +144,12 @@ export class Results extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'chaos-cadence PublishResults: writes journals and reports, puts metrics, emails results',
     });
+    const periods = JSON.stringify(cadencePeriods(props.config, props.now ?? new Date()));
+    if (periods.length > MAX_CADENCE_PERIODS_ENV) {
+      throw new Error(
+        `the cadence periods of ${props.config.experiments.length} experiments take ${periods.length} characters in ${PUBLISH_ENV.cadencePeriods}, more than the ${MAX_CADENCE_PERIODS_ENV} Lambda's 4 KB environment leaves: split the experiments into several stacks or shorten their names`,
+      );
+    }
     this.publishFunction = new NodejsFunction(this, 'PublishResults', {
       description:
         'chaos-cadence PublishResults: journal, HTML report, CloudWatch metrics and email of a run',
@@ -154,6 +169,7 @@ export class Results extends Construct {
         [PUBLISH_ENV.dashboardName]: this.dashboardName,
         [PUBLISH_ENV.account]: stack.account,
         [PUBLISH_ENV.partition]: stack.partition,
+        [PUBLISH_ENV.cadencePeriods]: periods,
         POWERTOOLS_SERVICE_NAME: 'chaos-cadence',
       },
       bundling: {
@@ -179,6 +195,20 @@ export class Results extends Construct {
     this.bucket.grantPut(role, 'runs/*');
     this.bucket.grantPut(role, 'reports/*');
     this.bucket.grantRead(role, 'reports/*');
+    // The trend in every email: list the month folders of earlier journals (only under runs/) and read them.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['runs/*'] } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects('runs/*')],
+      }),
+    );
     this.key.grantEncryptDecrypt(role);
     this.topic.grantPublish(role);
     role.addToPolicy(
@@ -214,7 +244,7 @@ export class Results extends Construct {
     const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     const findings: Record<string, string> = {
       [`Resource::<${bucketId}.Arn>/runs/*`]:
-        'journals are written as runs/<yyyy>/<mm>/<run id>.json: one object per run',
+        'journals are written as runs/<yyyy>/<mm>/<run id>.json: one object per run; earlier ones are read for the trend',
       [`Resource::<${bucketId}.Arn>/reports/*`]:
         'reports are written (and read through the presigned link) as reports/<run id>.html: one object per run',
       'Action::s3:Abort*': 'grantPut on the two prefixes above: aborting its own multipart uploads',

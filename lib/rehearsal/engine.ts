@@ -1,13 +1,16 @@
 import '../util/polyfills';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Runtime, WorkflowSettings } from '../../lambdas/shared/aws';
 import type { ExperimentPlan, PublishOutput, RunConfig, RunJournal, Trigger } from '../../lambdas/shared/types';
 import type { LoadedConfig } from '../config/load';
 import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
+import { cadencePeriods } from '../cadence/period';
+import { journalKey as journalKeyOf } from '../../lambdas/shared/render/journal';
+import { parseRunJournal } from '../../lambdas/shared/resilience/journals';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
@@ -81,6 +84,11 @@ export interface RehearsalOptions {
    * 0 here), and its on-success destination hands the answer to PublishResults. @default false
    */
   readonly sweep?: boolean | { readonly secondSearchAfterSeconds?: number };
+  /**
+   * Journals of earlier runs, put in the simulated results bucket before the run (as earlier runs
+   * would have left them), so PublishResults reads them for the trend like in AWS. @default none
+   */
+  readonly history?: readonly RunJournal[];
 }
 
 /** The largest state input and output the run produced, in bytes of JSON (Step Functions caps both at 256 KiB). */
@@ -307,7 +315,10 @@ async function loadDefaultPublish(): Promise<PublishCore> {
 export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
   const wallStart = performance.now();
   const { loaded, scenario } = options;
-  const settings = rehearsalSettings(loaded, options.settings);
+  const settings = rehearsalSettings(loaded, {
+    cadencePeriods: cadencePeriods(loaded.config, scenario.now),
+    ...options.settings,
+  });
   const enabled = loaded.config.experiments.filter((e) => e.enabled).map((e) => e.name);
   const selected = options.experiments && options.experiments.length > 0 ? [...options.experiments] : enabled;
   const runId = options.runId ?? defaultRunId(scenario.now, selected);
@@ -345,6 +356,14 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     definition: JSON.stringify(definition),
     onCall: () => callStates.push(caller.getStore()),
   });
+  for (const journal of options.history ?? []) {
+    const modified = new Date(journal.endedAt);
+    account.s3Objects.set(`${settings.resultsBucket}/${journalKeyOf(journal.runId, journal.startedAt)}`, {
+      body: Buffer.from(`${JSON.stringify(journal, null, 2)}\n`, 'utf8'),
+      contentType: 'application/json; charset=utf-8',
+      lastModified: Number.isNaN(modified.getTime()) ? new Date(journal.startedAt) : modified,
+    });
+  }
   const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
 
   const handlers: Record<string, TaskHandler> = options.taskHandlers
@@ -592,4 +611,21 @@ export function writeRehearsalFiles(result: RehearsalResult, outDir: string): Re
   write('metrics.json', `${JSON.stringify(result.metrics ?? [], null, 2)}\n`);
   write('calls.json', `${JSON.stringify(result.calls, null, 2)}\n`);
   return { dir, files };
+}
+
+/**
+ * The journals earlier rehearsals wrote to `outDir` (`<outDir>/<run id>/journal.json`), so
+ * consecutive rehearsals build a history. Folders without a readable journal are passed over.
+ */
+export function readRehearsalHistory(outDir: string): RunJournal[] {
+  if (!existsSync(outDir)) return [];
+  const journals: RunJournal[] = [];
+  for (const entry of readdirSync(outDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const file = join(outDir, entry.name, 'journal.json');
+    if (!existsSync(file)) continue;
+    const journal = parseRunJournal(readFileSync(file, 'utf8'));
+    if (journal) journals.push(journal);
+  }
+  return journals.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }

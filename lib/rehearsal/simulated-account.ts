@@ -977,7 +977,13 @@ export function createSimulatedAccount(
       name: 'ListObjectsV2',
       handle: (input: s3Sdk.ListObjectsV2CommandInput) => {
         const prefix = `${input.Bucket ?? ''}/`;
-        const contents = [...s3Objects.entries()]
+        // As S3 does: keys in UTF-8 binary order, at most MaxKeys (<= 1000) a page, the rest behind
+        // an opaque NextContinuationToken (here: the last key returned, base64).
+        const after = input.ContinuationToken
+          ? Buffer.from(input.ContinuationToken, 'base64').toString('utf8')
+          : (input.StartAfter ?? '');
+        const pageSize = Math.min(input.MaxKeys ?? 1000, 1000);
+        const matching = [...s3Objects.entries()]
           .filter(([key]) => key.startsWith(prefix + (input.Prefix ?? '')))
           .map(([key, stored]) => ({
             Key: key.slice(prefix.length),
@@ -985,9 +991,21 @@ export function createSimulatedAccount(
             LastModified: stored.lastModified,
             StorageClass: 'STANDARD',
           }))
-          .sort((a, b) => a.Key.localeCompare(b.Key))
-          .slice(0, input.MaxKeys ?? 1000);
-        return { Contents: contents, KeyCount: contents.length, IsTruncated: false, Name: input.Bucket, Prefix: input.Prefix };
+          .filter((o) => o.Key > after)
+          .sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+        const contents = matching.slice(0, pageSize);
+        const truncated = matching.length > contents.length;
+        const last = contents[contents.length - 1];
+        return {
+          Contents: contents,
+          KeyCount: contents.length,
+          IsTruncated: truncated,
+          ...(truncated && last ? { NextContinuationToken: Buffer.from(last.Key, 'utf8').toString('base64') } : {}),
+          ...(input.ContinuationToken !== undefined ? { ContinuationToken: input.ContinuationToken } : {}),
+          MaxKeys: pageSize,
+          Name: input.Bucket,
+          Prefix: input.Prefix,
+        };
       },
     },
   ];

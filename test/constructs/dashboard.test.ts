@@ -111,6 +111,35 @@ describe('ResultsDashboard', () => {
     expect(experimentMetrics.every((m) => m[2] === 'Experiment')).toBe(true);
   });
 
+  it('graphs the ResilienceScore of each application and of its experiments, 0 to 100, one widget per application', () => {
+    const scores = titled('Resilience score: ');
+
+    expect(scores.map((w) => w.properties.title)).toEqual([
+      'Resilience score: sock-shop (0-100, per run, last 12 months)',
+      'Resilience score: sock-shop-api (0-100, per run, last 12 months)',
+    ]);
+    expect(scores[0]!.properties.metrics).toEqual([
+      [
+        METRIC_NAMESPACE,
+        'ResilienceScore',
+        'Application',
+        'sock-shop',
+        expect.objectContaining({ label: 'sock-shop (mean of its experiments)' }),
+      ],
+      [
+        METRIC_NAMESPACE,
+        'ResilienceScore',
+        'Experiment',
+        'web-cpu-80',
+        expect.objectContaining({ label: 'web-cpu-80' }),
+      ],
+    ]);
+    expect(scores[1]!.properties.metrics).toEqual([
+      [METRIC_NAMESPACE, 'ResilienceScore', 'Application', 'sock-shop-api', expect.anything()],
+      [METRIC_NAMESPACE, 'ResilienceScore', 'Experiment', 'api-cpu-90', expect.anything()],
+    ]);
+  });
+
   it('shows the status of every stop-condition alarm by ARN', () => {
     const [alarms] = titled('Stop-condition alarms');
 

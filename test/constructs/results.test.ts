@@ -171,6 +171,32 @@ describe('Results', () => {
     expect(policies).not.toMatch(/"Arn"\]\},"\/\*"/);
   });
 
+  it('lets the function list the bucket only under runs/ and read only journals, for the trend', () => {
+    const bucketArn = {
+      'Fn::GetAtt': [stack.getLogicalId(results.bucket.node.defaultChild as never), 'Arn'],
+    };
+
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 's3:ListBucket',
+            Effect: 'Allow',
+            Resource: bucketArn,
+            Condition: { StringLike: { 's3:prefix': ['runs/*'] } },
+          },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [bucketArn, '/runs/*']] } },
+        ]),
+      },
+    });
+  });
+
+  it("gives the function each experiment's cadence period for the score's staleness", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CHAOS_CADENCE_PERIODS: '{"web-cpu-80":3024000}' }) },
+    });
+  });
+
   it('lets the function publish to the topic', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

@@ -32,7 +32,10 @@ let userDataDir: string;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  if (!CHROMIUM) throw new Error('Chromium not found: run scripts/test-prerequisites.sh (npm test runs it) or set CHROMIUM_PATH');
+  if (!CHROMIUM)
+    throw new Error(
+      'Chromium not found: run scripts/test-prerequisites.sh (npm test runs it) or set CHROMIUM_PATH',
+    );
   userDataDir = mkdtempSync(join(tmpdir(), 'chaos-cadence-chromium-'));
   mkdirSync(OUTPUT, { recursive: true });
   context = await chromium.launchPersistentContext(userDataDir, {

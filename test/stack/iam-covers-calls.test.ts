@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { loadConfig, parseYamlOrJson, type LoadedConfig } from '../../lib/config/load';
 import { runRehearsal, type RehearsalOptions } from '../../lib/rehearsal/engine';
 import { parseScenario, type Scenario, type ScenarioInput } from '../../lib/rehearsal/scenario';
+import { buildJournal } from '../../lambdas/shared/render/journal';
+import { passedResult, run as fixtureRun } from '../fixtures/results';
 import {
   denials,
   deployedSettings,
@@ -63,6 +65,15 @@ function sharedCalendar(loaded: LoadedConfig): LoadedConfig {
   return { ...loaded, config };
 }
 
+/** A journal an earlier run left in the results bucket (PublishResults lists and reads them for the trend). */
+const earlierJournal = buildJournal(
+  {
+    run: { ...fixtureRun, startedAt: '2026-11-03T09:00:02.000Z' },
+    results: [{ ...passedResult, startedAt: '2026-11-03T09:00:03.000Z' }],
+  },
+  '2026-11-03T09:10:00.000Z',
+);
+
 interface Case {
   readonly title: string;
   readonly deployment: 'fis' | 'ssm' | 'mixed' | 'calendar';
@@ -79,6 +90,12 @@ const CASES: readonly Case[] = [
   { title: 'FIS, not steady before', deployment: 'fis', scenarioName: 'not-steady-before' },
   { title: 'FIS, throttled start', deployment: 'fis', scenarioName: 'throttled-start' },
   { title: 'FIS, dry run', deployment: 'fis', scenarioName: 'healthy', options: { dryRun: true } },
+  {
+    title: 'FIS, earlier journals in the bucket (the trend lists and reads them)',
+    deployment: 'fis',
+    scenarioName: 'alarm-fires',
+    options: { history: [earlierJournal] },
+  },
   {
     title: 'FIS, StartFault lost its answer (find by run id and stop)',
     deployment: 'fis',
@@ -186,6 +203,7 @@ describe('IAM allows every call of a rehearsed run (iam-simulate, identity and r
       everything.push(...evaluated);
 
       expect(evaluated.length).toBeGreaterThan(0);
+      if (options?.history) expect(evaluated.map((e) => e.request.action)).toContain('s3:GetObject');
       expect(denials(evaluated)).toEqual([]);
     },
   );

@@ -10,6 +10,7 @@ import { escapeHtml } from './escape';
 import { formatClock, formatTime, outcomeLabel } from './format';
 import type { LinkSettings, RunLinks } from './links';
 import { buildTimeline } from './timeline';
+import { TREND_CSS, trendHtml, type RunTrends } from './trend';
 
 /** What the report needs besides the journal. */
 export interface ReportOptions {
@@ -18,6 +19,8 @@ export interface ReportOptions {
   readonly links: RunLinks;
   /** Chart data per experiment name; a missing entry renders "no chart". */
   readonly charts: Readonly<Record<string, ExperimentChart>>;
+  /** Each experiment's resilience trend (a section after the chart). @default - no trend section */
+  readonly trends?: RunTrends;
 }
 
 /** Background and text colours per outcome (text always says the outcome too). */
@@ -245,6 +248,8 @@ function cardHtml(result: ExperimentResult, options: ReportOptions, index: numbe
       chartHtml(result, options.charts[result.name], index),
     ),
   );
+  const trend = trendHtml(result.name, options.trends);
+  if (trend !== '') parts.push(trend);
   if (card.links.length > 0) {
     parts.push(
       section(
@@ -287,7 +292,7 @@ export function renderReportHtml(journal: RunJournal, options: ReportOptions): s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${options.trends ? TREND_CSS : ''}</style>
 </head>
 <body>
 <header class="run">

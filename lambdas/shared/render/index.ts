@@ -10,3 +10,4 @@ export * from './metrics';
 export * from './subject';
 export * from './text';
 export * from './timeline';
+export * from './trend';

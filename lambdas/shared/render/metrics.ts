@@ -2,13 +2,17 @@
  * The CloudWatch metrics of a run: namespace `ChaosCadence`, dimension `Experiment`.
  * The dashboard graphs exactly these names (lib/constructs/dashboard.ts imports them).
  */
+import type { ExperimentTrend } from '../resilience/trend';
 import type { ExperimentResult, Outcome } from '../types';
 
 /** The metric namespace. */
 export const METRIC_NAMESPACE = 'ChaosCadence';
 
-/** The one dimension every metric carries. */
+/** The dimension every per-experiment metric carries. */
 export const EXPERIMENT_DIMENSION = 'Experiment';
+
+/** The dimension of the per-application `ResilienceScore`. */
+export const APPLICATION_DIMENSION = 'Application';
 
 /** The metric names, in dashboard order. */
 export const METRIC_NAMES = {
@@ -19,6 +23,7 @@ export const METRIC_NAMES = {
   failed: 'Failed',
   recoverySeconds: 'RecoverySeconds',
   timeToStopSeconds: 'TimeToStopSeconds',
+  resilienceScore: 'ResilienceScore',
 } as const;
 
 /** One of {@link METRIC_NAMES}. */
@@ -76,4 +81,38 @@ export function experimentMetricData(result: ExperimentResult): MetricDatumSpec[
 /** Every data point of a run, experiment by experiment. */
 export function runMetricData(results: readonly ExperimentResult[]): MetricDatumSpec[] {
   return results.flatMap(experimentMetricData);
+}
+
+/**
+ * The `ResilienceScore` data points of a run (0-100, see lambdas/shared/resilience/score.ts): one per
+ * experiment (dimension `Experiment`, at the experiment's start) and one per application (dimension
+ * `Application`, at the run's start: the mean of its experiments' scores).
+ */
+export function resilienceMetricData(
+  trends: Readonly<Record<string, ExperimentTrend>>,
+  runStartedAt: string,
+): MetricDatumSpec[] {
+  const data: MetricDatumSpec[] = [];
+  const applications = new Map<string, number>();
+  for (const trend of Object.values(trends)) {
+    const current = trend.recent[trend.recent.length - 1];
+    data.push({
+      MetricName: METRIC_NAMES.resilienceScore,
+      Dimensions: [{ Name: EXPERIMENT_DIMENSION, Value: trend.experiment }],
+      Timestamp: new Date(current?.at ?? runStartedAt),
+      Value: trend.now.score,
+      Unit: 'None',
+    });
+    applications.set(trend.application, trend.applicationScore);
+  }
+  for (const [application, score] of applications) {
+    data.push({
+      MetricName: METRIC_NAMES.resilienceScore,
+      Dimensions: [{ Name: APPLICATION_DIMENSION, Value: application }],
+      Timestamp: new Date(runStartedAt),
+      Value: score,
+      Unit: 'None',
+    });
+  }
+  return data;
 }

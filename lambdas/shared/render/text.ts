@@ -6,6 +6,7 @@ import type { RunJournal } from '../types';
 import { buildCard, type Card, type CardField } from './card';
 import { formatTime } from './format';
 import type { LinkSettings, RunLinks } from './links';
+import { trendTextLines, type RunTrends } from './trend';
 
 const WIDTH = 78;
 const LABEL = 20;
@@ -105,11 +106,13 @@ function cardText(card: Card): string[] {
 /**
  * The whole email body for a run.
  * @param settings region and partition for the per-experiment console links
+ * @param trends each experiment's resilience trend, written after its card
  */
 export function renderEmailText(
   journal: RunJournal,
   links: RunLinks,
   settings: Pick<LinkSettings, 'region' | 'partition'>,
+  trends?: RunTrends,
 ): string {
   const out: string[] = [];
   const dry = journal.dryRun ? ' (DRY RUN: nothing was injected)' : '';
@@ -141,6 +144,8 @@ export function renderEmailText(
   }
   for (const result of journal.experiments) {
     out.push('', '', ...cardText(buildCard(result, settings)));
+    const trend = trendTextLines(result.name, trends, LABEL);
+    if (trend) out.push('', ...trend);
   }
   out.push('', '', 'LINKS', '-----');
   out.push('Step Functions execution:', `  ${links.execution}`);

@@ -1,6 +1,7 @@
 import { basename, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load';
 import {
+  readRehearsalHistory,
   runRehearsal,
   writeRehearsalFiles,
   type ProgressLine,
@@ -18,8 +19,10 @@ export interface RehearseOptions {
   readonly config?: string;
   /** The scenario file. @default scenarios/healthy.yaml of the package */
   readonly scenario?: string;
-  /** Where `<run id>/` is written. @default ./rehearsal */
+  /** Where `<run id>/` is written; earlier runs' journals there are the history the trend reads. @default ./rehearsal */
   readonly out?: string;
+  /** When the rehearsed run starts (ISO 8601). @default the scenario's `now` */
+  readonly at?: string;
   /** Experiment names; empty = every enabled experiment. */
   readonly experiments: readonly string[];
   readonly dryRun: boolean;
@@ -36,6 +39,15 @@ export function parseExperimentList(text: string): string[] {
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
+}
+
+/** Parses `--at`: an ISO 8601 date-time. @throws UsageError */
+export function parseAt(text: string): Date {
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--at must be an ISO 8601 date-time such as 2026-12-01T10:00:00Z (got "${text}")`);
+  }
+  return date;
 }
 
 /** One progress line: `+  0:15  PollStopConditions     continue: alarm sock-shop-5xx OK`. */
@@ -73,7 +85,9 @@ export async function rehearseCommand(options: RehearseOptions, context: CliCont
   const scenarioFile = options.scenario
     ? resolve(cwd, options.scenario)
     : join(context.packageRoot, DEFAULT_SCENARIO);
-  const scenario = loadScenario(scenarioFile);
+  const loadedScenario = loadScenario(scenarioFile);
+  const scenario =
+    options.at === undefined ? loadedScenario : { ...loadedScenario, now: parseAt(options.at) };
   const outDir = resolve(cwd, options.out ?? 'rehearsal');
 
   if (!options.json) {
@@ -88,6 +102,7 @@ export async function rehearseCommand(options: RehearseOptions, context: CliCont
     scenario,
     experiments: options.experiments,
     dryRun: options.dryRun,
+    history: readRehearsalHistory(outDir),
     ...(options.json ? {} : { onProgress: (line: ProgressLine) => println(io, formatProgress(io, line)) }),
   });
   const written = writeRehearsalFiles(result, outDir);
