@@ -249,7 +249,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
   if (after?.steady) {
     return {
       outcome: 'passed',
-      reason: `hypothesis held: steady again after ${after.checks.length} check(s)`,
+      reason: `hypothesis held: steady again after ${after.checks[after.checks.length - 1]?.attempt ?? after.checks.length} check(s)`,
     };
   }
   const last = after?.checks[after.checks.length - 1];

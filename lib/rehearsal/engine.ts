@@ -250,9 +250,10 @@ function describeResultShape(result: unknown): string {
     const checks = r.checks as { probes: { ok: boolean; id: string; observed: string }[] }[];
     const last = checks[checks.length - 1];
     const bad = (last?.probes ?? []).filter((p) => !p.ok);
-    if (r.steady) return `steady again (check ${checks.length})`;
+    const made = (last as { attempt?: number } | undefined)?.attempt ?? checks.length;
+    if (r.steady) return `steady again (check ${made})`;
     const failing = bad.map((p) => `${p.id} ${p.observed}`).join('; ');
-    return `not steady (check ${checks.length})${r.again ? `, re-check in ${String(r.waitSeconds)} s` : ', recovery window over'}: ${failing}`;
+    return `not steady (check ${made})${r.again ? `, re-check in ${String(r.waitSeconds)} s` : ', recovery window over'}: ${failing}`;
   }
   if (typeof r.action === 'string' && typeof r.detail === 'string') return `${r.action}: ${r.detail}`;
   if (typeof r.confirmedState === 'string') return `fault ${r.confirmedState}${r.alreadyEnded ? ' (had already ended)' : ''}`;
