@@ -40,6 +40,8 @@ import {
   type ConfigChanges,
   type Rehearsed,
 } from './rehearsal';
+import { maxProbes, measurePayload, neverRecovers, wideConfig } from './payloads';
+import { PAYLOAD_BUDGET_BYTES } from '../lib/workflow/payload-budget';
 import { Report } from './report';
 import { round } from './stats';
 
@@ -280,6 +282,30 @@ async function rehearsalFigures(report: Report, options: Options, memory: Deploy
     'history events are modelled from the local event log (bench/history-model.ts): Task = entered + 3 per attempt + exited, ' +
       'Pass/Choice/Wait = 2, inline Map = 4 + 2 per iteration, execution = 2; transitions = states entered + retries.',
   );
+
+  // State payload budget: the largest state input/output, measured by the rehearsal engine.
+  log('rehearsing 10 experiments with the most probes the payload budget allows, none recovering');
+  const probes = maxProbes(configFile, 10);
+  const payloadRuns = [
+    await measurePayload('default run', loaded, healthy),
+    await measurePayload(
+      `10 experiments, ${probes} steadyState + ${probes} recovery.expect probes each, none recovering`,
+      wideConfig(configFile, 10, probes),
+      neverRecovers(join(SCENARIOS, 'healthy.yaml')),
+    ),
+  ];
+  report.section(
+    `State payload (largest input or output of any state; Step Functions limit 256 KiB, budget ${PAYLOAD_BUDGET_BYTES / 1024} KiB)`,
+  );
+  for (const [index, figures] of payloadRuns.entries()) {
+    report.add({
+      name: index === 0 ? 'payload.defaultRun' : 'payload.tenExperimentsMaxProbes',
+      value: Math.round((figures.largestBytes / 1024) * 10) / 10,
+      unit: 'KiB',
+      target: { max: PAYLOAD_BUDGET_BYTES / 1024, label: `<= ${PAYLOAD_BUDGET_BYTES / 1024} KiB` },
+      note: `${figures.label}: ${figures.outcomes}; at ${figures.largestAt}; synth-time bound ${Math.round(figures.boundBytes / 1024)} KiB`,
+    });
+  }
 
   // History budget: the longest faults, rehearsed for real on the virtual clock.
   const maxFault = loaded.config.maxFaultDuration;

@@ -60,7 +60,6 @@ main(process.argv.slice(2), {
     cache.set(key, created);
     return created;
   },
-  // The FIS safety lever reader is not wired yet (client-fis 3.523 lacks GetSafetyLever): that check warns.
   preflightClients: (region) => ({
     aws: createClients(region),
     extra: {

@@ -16,7 +16,10 @@ export interface CheckGuardRailsInput {
   readonly run: RunContext;
   /** Requested experiment names; empty = every deployed experiment. */
   readonly experiments: readonly string[];
-  readonly config: RunConfig;
+  /** The deployed experiments (CheckGuardRails). */
+  readonly config?: RunConfig;
+  /** Or just the plans to re-check (RecheckGuardRails passes the one about to run, not the whole config). */
+  readonly plans?: readonly ExperimentPlan[];
 }
 
 /** The run asked for an experiment that is not deployed. */
@@ -101,7 +104,11 @@ export async function checkGuardRails(
   input: CheckGuardRailsInput,
   runtime: Runtime,
 ): Promise<GuardRailsResult> {
-  const experiments = selectPlans(input.config, input.experiments);
+  const config: RunConfig = input.config ?? {
+    configHash: input.run.configHash,
+    plans: Object.fromEntries((input.plans ?? []).map((plan) => [plan.name, plan])),
+  };
+  const experiments = selectPlans(config, input.experiments);
   const checks: GuardRailCheck[] = [
     {
       name: 'experiments',

@@ -11,7 +11,7 @@ import type {
 import { runProbes } from './probes';
 
 /** How many after-fault checks a result keeps (the first and the most recent ones). */
-export const MAX_KEPT_CHECKS = 20;
+export const MAX_KEPT_CHECKS = 3;
 
 /** The re-checks after the fault so far (the `$.after` of an iteration). */
 export interface RecoveryProgress {

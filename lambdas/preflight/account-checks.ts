@@ -4,6 +4,7 @@ import { GetCalendarStateCommand, GetParameterCommand } from '@aws-sdk/client-ss
 import { nextRuns, formatRun } from '../../lib/cadence/next-runs';
 import { describeAllowedHours, isWithinAllowedHours } from '../shared/allowed-hours';
 import { awsErrorName } from '../shared/errors';
+import { DEFAULT_SAFETY_LEVER_ID, GetSafetyLeverCommand, sendSafetyLever } from '../shared/fis-safety-lever';
 import type { ManifestGroup, PreflightManifest } from './manifest';
 import type { PreflightCheck, PreflightDeps } from './report';
 
@@ -182,18 +183,22 @@ export async function checkSafetyLever(
   deps: PreflightDeps,
 ): Promise<PreflightCheck[]> {
   if (!manifest.plans.some((plan) => plan.fault.kind === 'fis')) return [];
-  if (!deps.safetyLever) {
-    return [
-      {
-        id: 'safetyLever',
-        status: 'warn',
-        detail: 'the FIS safety lever could not be read: no GetSafetyLever client is wired',
-        fix: 'check it with `aws fis get-safety-lever --id default`',
-      },
-    ];
-  }
   try {
-    const lever = await deps.safetyLever.getSafetyLeverState();
+    const answer = await sendSafetyLever(
+      deps.runtime.clients.fis,
+      new GetSafetyLeverCommand({ id: DEFAULT_SAFETY_LEVER_ID }),
+    );
+    const lever = answer.safetyLever?.state;
+    if (lever?.status === undefined) {
+      return [
+        {
+          id: 'safetyLever',
+          status: 'warn',
+          detail: 'GetSafetyLever answered no state for the FIS safety lever',
+          fix: 'check it with `aws fis get-safety-lever --id default`',
+        },
+      ];
+    }
     if (lever.status === 'disengaged') {
       return [{ id: 'safetyLever', status: 'ok', detail: 'the FIS safety lever is disengaged' }];
     }

@@ -18,8 +18,7 @@ const extra = {
 
 /**
  * Preflight: fired by the heads-up schedule; announces a run due `headsUp` ahead with the preflight's
- * result. The FIS safety lever reader is not wired here yet (client-fis 3.523 lacks GetSafetyLever):
- * that check warns until the signed-request client is passed as `safetyLever`.
+ * result (the FIS safety lever is read through the FIS client, fis-safety-lever.ts).
  */
 export const handler = middy<HeadsUpEvent, HeadsUpResult>()
   .use(injectLambdaContext(logger, { clearState: true }))

@@ -37,20 +37,6 @@ export interface PreflightReport {
   readonly nextRuns: readonly UpcomingRun[];
 }
 
-/** FIS's account safety lever, as `GetSafetyLever` answers it (`safetyLever.state`). */
-export interface SafetyLeverState {
-  readonly status: 'engaged' | 'disengaged' | 'engaging' | 'disengaging';
-  readonly reason?: string;
-}
-
-/**
- * Reads FIS's safety lever. The pinned `@aws-sdk/client-fis` 3.523 has no `GetSafetyLever`; a signed
- * request client provides it (wired by the caller), and the simulated account answers it offline.
- */
-export interface SafetyLeverReader {
-  getSafetyLeverState(): Promise<SafetyLeverState>;
-}
-
 /** The clients beyond the workflow's that the preflight reads with. */
 export interface PreflightExtraClients {
   readonly scheduler: SchedulerClient;
@@ -63,8 +49,6 @@ export interface PreflightDeps {
   /** Workflow clients (SSM, FIS, EC2, CloudWatch, Auto Scaling, SNS), settings, clock and fetch for probes. */
   readonly runtime: Runtime;
   readonly clients: PreflightExtraClients;
-  /** @default - the safety lever check warns that it cannot be read */
-  readonly safetyLever?: SafetyLeverReader;
   /**
    * The config hash of the deployed stack (CLI: from its `ConfigHash` output); `undefined` when the
    * stack has no such output. @default - no stack check (the deployed function checks itself)

@@ -90,6 +90,14 @@ export async function cancelCommands(commandIds: readonly string[], runtime: Run
   }
 }
 
+/**
+ * A time for SSM `ListCommands` filters (`InvokedAfter`, `InvokedBefore`) in the precision the API
+ * documents, whole seconds: `2026-12-01T09:00:00Z` (rounded down, so an "after" filter never skips).
+ */
+export function ssmFilterTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** FIS and SSM states in the workflow's vocabulary (FIS `cancelled` is newer than the SDK's enum). */
 export function toFaultState(status: string | undefined): FaultState {
   switch (status) {
@@ -171,7 +179,7 @@ export async function findRunCommands(
         new ListCommandsCommand({
           Filters: [
             ...(documentName !== undefined ? [{ key: 'DocumentName' as const, value: documentName }] : []),
-            { key: 'InvokedAfter', value: new Date(Date.parse(since) - 60_000).toISOString() },
+            { key: 'InvokedAfter', value: ssmFilterTime(Date.parse(since) - 60_000) },
           ],
           ...(nextToken ? { NextToken: nextToken } : {}),
         }),

@@ -493,6 +493,13 @@ export interface ExperimentResult {
   readonly plan: ExperimentPlan;
 }
 
+/**
+ * A result as it travels in the workflow's state: without its plan, since each plan already travels
+ * once (in the guard-rail decision's `experiments`); PublishResults joins them again for the journal.
+ * A result built outside the workflow (the sweep) may still carry its plan.
+ */
+export type TravellingResult = Omit<ExperimentResult, 'plan'> & { readonly plan?: ExperimentPlan };
+
 /** `ok`, or the error that stopped one publishing channel (the others still run). */
 export type ChannelStatus = string;
 
@@ -520,11 +527,13 @@ export interface RunJournal {
   readonly experiments: readonly ExperimentResult[];
 }
 
-/** What the PublishResults state receives: the run, the guard-rail decision and every result. */
+/** What the PublishResults state receives: the run, the guard-rail decision, the plans and every result. */
 export interface PublishInput {
   readonly run: RunContext;
   readonly guardRails?: Omit<GuardRailsResult, 'experiments'>;
-  readonly results: readonly ExperimentResult[];
+  /** The plans of the run's experiments, for results that travel without theirs. */
+  readonly plans?: readonly ExperimentPlan[];
+  readonly results: readonly TravellingResult[];
 }
 
 /** What PublishResults returns (also the execution's output, with the results). */

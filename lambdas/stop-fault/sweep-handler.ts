@@ -3,7 +3,13 @@ import middy from '@middy/core';
 import { lambdaRuntime } from '../shared/clients';
 import { logger } from '../shared/logger';
 import type { PublishInput } from '../shared/types';
-import { SECOND_SEARCH_AFTER_SECONDS, sweepRun, type ExecutionStatusChangeEvent } from './sweep';
+import {
+  parseFaultServices,
+  SECOND_SEARCH_AFTER_SECONDS,
+  SWEEP_FAULT_SERVICES_ENV,
+  sweepRun,
+  type ExecutionStatusChangeEvent,
+} from './sweep';
 
 /**
  * Seconds between the sweep's two searches (`CHAOS_SWEEP_SECOND_SEARCH_SECONDS`, default 120): long
@@ -12,6 +18,9 @@ import { SECOND_SEARCH_AFTER_SECONDS, sweepRun, type ExecutionStatusChangeEvent 
 const secondSearchAfterSeconds = Number(
   process.env.CHAOS_SWEEP_SECOND_SEARCH_SECONDS ?? String(SECOND_SEARCH_AFTER_SECONDS),
 );
+
+/** The services the stack's faults run through (set by the stack). */
+const faultServices = parseFaultServices(process.env[SWEEP_FAULT_SERVICES_ENV]);
 
 /**
  * The backstop sweep, invoked asynchronously by EventBridge when an execution ends FAILED, TIMED_OUT
@@ -22,7 +31,7 @@ const secondSearchAfterSeconds = Number(
 export const handler = middy<ExecutionStatusChangeEvent, PublishInput>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(async (event) => {
-    const outcome = await sweepRun(event, lambdaRuntime(), { secondSearchAfterSeconds });
+    const outcome = await sweepRun(event, lambdaRuntime(), { secondSearchAfterSeconds, faultServices });
     logger.info('sweep done', {
       runId: event.detail.name,
       status: event.detail.status,

@@ -89,6 +89,33 @@ export interface SweepOptions {
    * timeout (100 s) later; the second search finds and stops that fault. @default 120
    */
   readonly secondSearchAfterSeconds?: number;
+  /**
+   * The services the stack's faults run through ({@link SWEEP_FAULT_SERVICES_ENV}): the sweep searches
+   * only these, since its role may read only them. @default both
+   */
+  readonly faultServices?: readonly FaultService[];
+}
+
+/** The services a fault can run through. */
+export type FaultService = 'fis' | 'ssm';
+
+/** Every {@link FaultService}. */
+export const FAULT_SERVICES: readonly FaultService[] = ['fis', 'ssm'];
+
+/** The sweep's environment variable naming the services the stack's faults run through. */
+export const SWEEP_FAULT_SERVICES_ENV = 'CHAOS_SWEEP_FAULT_SERVICES';
+
+/** Parses {@link SWEEP_FAULT_SERVICES_ENV} (`fis,ssm`): unset means both, empty means none. */
+export function parseFaultServices(text: string | undefined): readonly FaultService[] {
+  if (text === undefined) return FAULT_SERVICES;
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(FAULT_SERVICES as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new Error(`${SWEEP_FAULT_SERVICES_ENV} lists ${unknown.join(', ')}: only fis and ssm are known`);
+  return names as FaultService[];
 }
 
 /** Seconds the sweep waits before searching a second time. */
@@ -111,9 +138,13 @@ async function stopRunFaults(
   run: Pick<RunContext, 'runId' | 'startedAt' | 'dryRun'>,
   seen: Set<string>,
   runtime: Runtime,
+  options: Pick<SweepOptions, 'faultServices'> = {},
 ): Promise<SweepStops> {
   const found: FaultRef[] = [];
-  for (const experiment of await findRunExperiments(run.runId, undefined, runtime)) {
+  // Only a stack with FIS faults can have FIS experiments; an SSM-only stack may not list them at all.
+  const services = options.faultServices ?? FAULT_SERVICES;
+  const experiments = services.includes('fis') ? await findRunExperiments(run.runId, undefined, runtime) : [];
+  for (const experiment of experiments) {
     if (!experiment.id || seen.has(experiment.id)) continue;
     found.push({
       kind: 'fis',
@@ -124,12 +155,10 @@ async function stopRunFaults(
     });
   }
   const prefix = runCommentPrefix(run.runId);
-  for (const command of await findRunCommands(
-    undefined,
-    run.startedAt,
-    (c) => c.startsWith(prefix),
-    runtime,
-  )) {
+  const commands = services.includes('ssm')
+    ? await findRunCommands(undefined, run.startedAt, (c) => c.startsWith(prefix), runtime)
+    : [];
+  for (const command of commands) {
     if (seen.has(command.id)) continue;
     found.push({
       kind: 'ssm',
@@ -157,7 +186,7 @@ async function stopRunFaults(
 
 /**
  * The backstop for executions that ended FAILED, TIMED_OUT or ABORTED (which no Catch sees): stops
- * every FIS experiment tagged with the run id and cancels every SSM command whose comment carries it;
+ * every FIS experiment tagged with the run id (asked only when a selected plan runs through FIS) and cancels every SSM command whose comment carries it;
  * searches again `secondSearchAfterSeconds` later and stops what a StartFault still in flight started;
  * then releases the run lock if this run holds it, and returns a `failed` result per selected
  * experiment for PublishResults. A failure to stop throws (the lock stays held until its lease ends).
@@ -173,7 +202,7 @@ export async function sweepRun(
   const request = parseInput(detail.input);
   // Stop first: the run id (tags, comments) is all the search needs; the definition is read after.
   const seen = new Set<string>();
-  const first = await stopRunFaults({ runId, startedAt, dryRun: request.dryRun }, seen, runtime);
+  const first = await stopRunFaults({ runId, startedAt, dryRun: request.dryRun }, seen, runtime, options);
   const described = await awsCall('states:DescribeStateMachineForExecution', () =>
     runtime.clients.sfn.send(
       new DescribeStateMachineForExecutionCommand({ executionArn: detail.executionArn }),
@@ -196,7 +225,7 @@ export async function sweepRun(
   };
 
   await sleep(options.secondSearchAfterSeconds ?? SECOND_SEARCH_AFTER_SECONDS);
-  const late = await stopRunFaults(run, seen, runtime);
+  const late = await stopRunFaults(run, seen, runtime, options);
   const stopped = [...first.stopped, ...late.stopped];
   const stoppedLate = late.stopped;
   const unconfirmed = [...first.unconfirmed, ...late.unconfirmed];

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../shared/logger';
-import type { ExperimentResult } from '../shared/types';
+import type { TravellingResult } from '../shared/types';
 import {
   guardRailsFailed,
-  verdict,
+  verdictState,
   type GuardRailsFailedInput,
   type GuardRailsFailedOutput,
   type VerdictInput,
@@ -17,7 +17,7 @@ import {
  */
 export const handler = middy<
   VerdictInput | GuardRailsFailedInput,
-  ExperimentResult | GuardRailsFailedOutput
+  TravellingResult | GuardRailsFailedOutput
 >()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler((event) => {
@@ -25,6 +25,6 @@ export const handler = middy<
     return Promise.resolve(
       'kind' in event && event.kind === 'guard-rails-failed'
         ? guardRailsFailed(event, clock)
-        : verdict(event as VerdictInput, clock),
+        : verdictState(event as VerdictInput, clock),
     );
   });

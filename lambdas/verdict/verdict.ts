@@ -14,6 +14,7 @@ import type {
   RunContext,
   SteadyStateCheck,
   StopResult,
+  TravellingResult,
 } from '../shared/types';
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
 import { impactRank } from '../shared/vocabulary';
@@ -329,7 +330,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
   if (after?.steady) {
     return {
       outcome: 'passed',
-      reason: `hypothesis held: impact ${facts.impact}, steady again after ${after.checks.length} check(s)${unverified}`,
+      reason: `hypothesis held: impact ${facts.impact}, steady again after ${after.checks[after.checks.length - 1]?.attempt ?? after.checks.length} check(s)${unverified}`,
     };
   }
   const last = after?.checks[after.checks.length - 1];
@@ -436,6 +437,15 @@ export function verdict(input: VerdictInput, runtime: Pick<Runtime, 'now'>): Exp
     alarmTransitions: input.poll?.transitions ?? [],
     plan: input.plan,
   };
+}
+
+/**
+ * The Verdict state's answer: {@link verdict} without the plan, which already travels once in the state
+ * (PublishResults joins it again).
+ */
+export function verdictState(input: VerdictInput, runtime: Pick<Runtime, 'now'>): TravellingResult {
+  const { plan: _plan, ...result } = verdict(input, runtime);
+  return result;
 }
 
 /** What the GuardRailsFailed state passes in: CheckGuardRails failed after its retries. */

@@ -4,7 +4,7 @@ import type { FisClient } from '@aws-sdk/client-fis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { PreflightExtraClients, SafetyLeverReader } from '../../lambdas/preflight/report';
+import type { PreflightExtraClients } from '../../lambdas/preflight/report';
 import type { AwsClients } from '../../lambdas/shared/aws';
 import type { CliIo } from './io';
 
@@ -26,8 +26,6 @@ export type ClientFactory = (region: string | undefined) => CliClients;
 export interface PreflightClients {
   readonly aws: AwsClients;
   readonly extra: PreflightExtraClients;
-  /** FIS's safety lever (client-fis 3.523 has no GetSafetyLever). @default - that check warns */
-  readonly safetyLever?: SafetyLeverReader;
 }
 
 /** Everything a command needs from the outside world; tests pass fakes. */

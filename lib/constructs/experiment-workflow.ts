@@ -20,10 +20,13 @@ import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-loc
 import type { AllowedHours } from '../../lambdas/shared/aws';
 import { settingsToEnv } from '../../lambdas/shared/settings';
 import { STOP_CONDITIONS_ENV, stopConditionsOf } from '../../lambdas/abort-on-event/abort-on-event';
+import { SWEEP_FAULT_SERVICES_ENV } from '../../lambdas/stop-fault/sweep';
 import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
 import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
+import { checkPayloadBudget } from '../workflow/payload-budget';
 import type { IFaultPermissions } from './fault-permissions';
+import { changeCalendarArn } from './guard-rails';
 
 /** Props of {@link ExperimentWorkflow}. */
 export interface ExperimentWorkflowProps {
@@ -35,7 +38,7 @@ export interface ExperimentWorkflowProps {
   readonly publishFunction: lambda.IFunction;
   /** The kill switch parameter (`off` / `on`). */
   readonly killSwitch: ssm.IStringParameter;
-  /** SSM Change Calendar name; runs only while it is OPEN. @default - no calendar check */
+  /** SSM Change Calendar name or ARN; runs only while it is OPEN. @default - no calendar check */
   readonly changeCalendar?: string;
   /** When runs may happen, in `timeZone`. */
   readonly allowedHours: AllowedHours;
@@ -100,6 +103,8 @@ export class ExperimentWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: ExperimentWorkflowProps) {
     super(scope, id);
+    // A run whose worst case could exceed the state payload budget is refused here, not discovered in a run.
+    checkPayloadBudget(props.runConfig);
     const stack = Stack.of(this);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const stateMachineName = props.stateMachineName ?? `${stack.stackName}-run-experiments`;
@@ -211,20 +216,22 @@ export class ExperimentWorkflow extends Construct {
       checkGuardRails.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['ssm:GetCalendarState'],
-          resources: [
-            stack.formatArn({ service: 'ssm', resource: 'document', resourceName: props.changeCalendar }),
-          ],
+          resources: [changeCalendarArn(this, props.changeCalendar)],
         }),
       );
     }
     // Probes and stop conditions: these read-only actions support no resource-level permissions.
+    // Alarms are named by the plans (known at run time), so DescribeAlarms is granted on this account's
+    // alarms; GetMetricData and DescribeAutoScalingGroups support no resource-level permissions.
+    const alarmArns = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     checkSteadyState.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: [
-          'cloudwatch:DescribeAlarms',
-          'cloudwatch:GetMetricData',
-          'autoscaling:DescribeAutoScalingGroups',
-        ],
+        actions: ['cloudwatch:GetMetricData', 'autoscaling:DescribeAutoScalingGroups'],
         resources: ['*'],
       }),
     );
@@ -233,7 +240,6 @@ export class ExperimentWorkflow extends Construct {
     pollStopConditions.addToRolePolicy(
       new iam.PolicyStatement({
         actions: [
-          'cloudwatch:DescribeAlarms',
           'cloudwatch:GetMetricData',
           'autoscaling:DescribeAutoScalingGroups',
           'ec2:DescribeInstances',
@@ -241,6 +247,16 @@ export class ExperimentWorkflow extends Construct {
         resources: ['*'],
       }),
     );
+    for (const reader of [checkSteadyState, pollStopConditions]) {
+      reader.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArns] }),
+      );
+      acknowledgeWildcardResources(
+        reader.role ?? reader,
+        [alarmArns],
+        "DescribeAlarms reads the alarms the plans name (steady-state probes, stop conditions), any of this account's.",
+      );
+    }
     sweep.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:DescribeStateMachineForExecution'],
@@ -265,6 +281,9 @@ export class ExperimentWorkflow extends Construct {
         'fis:ListExperiments and ssm:ListCommands support no resource-level permissions; they find the unfinished faults of a run by its tag/comment.',
       );
     }
+    // The sweep searches only the services the faults run through (its role may read only those).
+    const faultServices = new Set(props.faults.map((f) => (f.templateId !== undefined ? 'fis' : 'ssm')));
+    sweep.addEnvironment(SWEEP_FAULT_SERVICES_ENV, [...faultServices].sort().join(','));
     for (const fault of props.faults) {
       fault.grantInject(startFault);
       fault.grantObserve(startFault);

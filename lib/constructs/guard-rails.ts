@@ -105,11 +105,18 @@ export class GuardRails extends Construct {
     if (this.changeCalendarName === undefined) {
       throw new GuardRailsError('changeCalendarArn: no guardRails.changeCalendar is configured');
     }
-    const name = this.changeCalendarName;
-    // A calendar shared from another account is named by its full ARN.
-    if (name.startsWith('arn:')) return name;
-    return Arn.format({ service: 'ssm', resource: 'document', resourceName: name }, Stack.of(this));
+    return changeCalendarArn(this, this.changeCalendarName);
   }
+}
+
+/**
+ * The ARN `ssm:GetCalendarState` is authorized on for a change calendar given by name (a document of
+ * this account and region) or by its full ARN (a calendar shared from another account), as
+ * `guardRails.changeCalendar` allows both.
+ */
+export function changeCalendarArn(scope: Construct, nameOrArn: string): string {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  return Arn.format({ service: 'ssm', resource: 'document', resourceName: nameOrArn }, Stack.of(scope));
 }
 
 /** The guard rails were asked for something the config does not have. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -27,6 +27,7 @@ export const PREFLIGHT_READ_ACTIONS = [
   'ssm:DescribeDocument',
   'ec2:DescribeInstances',
   'fis:GetExperimentTemplate',
+  'fis:GetSafetyLever',
   'iam:GetRole',
   'iam:SimulatePrincipalPolicy',
   'servicequotas:ListServiceQuotas',
@@ -233,20 +234,32 @@ export class HeadsUp extends Construct {
     if (fisRoles.length > 0) allow(['iam:GetRole'], fisRoles);
     allow(['iam:SimulatePrincipalPolicy'], [...props.workflowRoles.map((r) => r.roleArn), ...fisRoles]);
     allow(['sns:ListSubscriptionsByTopic'], [props.topic.topicArn]);
+    // The account's FIS safety lever (engaged: no experiment can start).
+    allow(
+      ['fis:GetSafetyLever'],
+      [stack.formatArn({ service: 'fis', resource: 'safety-lever', resourceName: 'default' })],
+    );
+    // Alarms are named by the plans: this account's alarms.
+    const alarmArns = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    allow(['cloudwatch:DescribeAlarms'], [alarmArns]);
     // These reads support no resource-level permissions.
     const unscoped = [
       'ssm:DescribeInstanceInformation',
       'ec2:DescribeInstances',
       'servicequotas:ListServiceQuotas',
-      'cloudwatch:DescribeAlarms',
       'cloudwatch:GetMetricData',
       'autoscaling:DescribeAutoScalingGroups',
     ];
     allow(unscoped, ['*']);
     acknowledgeWildcardResources(
       this.role,
-      ['*', ...(props.existingTemplates ? [accountRoles] : [])],
-      `${unscoped.join(', ')} support no resource-level permissions (read-only); X-Ray and the own log group's streams need wildcards; an existing FIS template's role is only known at run time (iam:GetRole/SimulatePrincipalPolicy, read-only).`,
+      ['*', alarmArns, ...(props.existingTemplates ? [accountRoles] : [])],
+      `${unscoped.join(', ')} support no resource-level permissions (read-only); DescribeAlarms reads the alarms the plans name, any of this account's; X-Ray and the own log group's streams need wildcards; an existing FIS template's role is only known at run time (iam:GetRole/SimulatePrincipalPolicy, read-only).`,
     );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,7 +17,8 @@ export interface WorkflowAlarmsProps {
   /**
    * The KMS key of `topic`, when it is encrypted. CloudWatch can publish an alarm to an encrypted
    * topic only when the key policy lets `cloudwatch.amazonaws.com` use the key; this construct adds
-   * that statement (condition: this account). Without it the alarms fire but nobody is told.
+   * that statement (conditions: this account, this stack's alarms). Without it the alarms fire but
+   * nobody is told.
    * @default - the topic is not KMS-encrypted, or the key policy already allows CloudWatch
    */
   readonly topicKey?: kms.IKey;
@@ -56,13 +57,7 @@ export class WorkflowAlarms extends Construct {
     const { stateMachine, topic } = props;
     const period = props.period ?? Duration.minutes(5);
     const action = new cloudwatchActions.SnsAction(topic);
-    props.topicKey?.grant(
-      new iam.ServicePrincipal('cloudwatch.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      'kms:Decrypt',
-      'kms:GenerateDataKey*',
-    );
+    allowStackAlarmsToPublish(this, topic, props.topicKey);
 
     const executionAlarm = (alarmId: string, metric: cloudwatch.Metric, what: string): cloudwatch.Alarm => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
@@ -112,4 +107,44 @@ export class WorkflowAlarms extends Construct {
       ...this.deadLetterQueueAlarms,
     ];
   }
+}
+
+/**
+ * Lets CloudWatch publish the alarms of this stack (`alarm:<stack name>-*`, the names CloudFormation
+ * generates, in this account) to `topic`, and use `key` for it. Needed whenever the topic has a policy
+ * of its own (an `enforceSSL` topic's policy replaces SNS's default one, which let the account's
+ * alarms publish) and whenever the topic is encrypted with a customer managed key. Both statements
+ * carry `aws:SourceAccount` and `aws:SourceArn` (the confused-deputy guard CloudWatch supports).
+ */
+export function allowStackAlarmsToPublish(scope: Construct, topic: sns.ITopic, key?: kms.IKey): void {
+  const stack = Stack.of(scope);
+  const alarms = stack.formatArn({
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: `${stack.stackName}-*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const principal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+  const conditions = {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': alarms },
+  };
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowThisStacksAlarms',
+      principals: [principal],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions,
+    }),
+  );
+  key?.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowThisStacksAlarmsToUseTheTopicKey',
+      principals: [principal],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions,
+    }),
+  );
 }

@@ -11,6 +11,9 @@ export const MAX_RESOURCE_ARNS = 5;
 /** FIS accepts at most this many stop conditions. */
 export const MAX_STOP_CONDITIONS = 5;
 
+/** FIS accepts at most this many actions in one experiment template (service quota, not adjustable). */
+export const MAX_ACTIONS = 20;
+
 /** One target of a FIS experiment template, in the FIS API's own (camelCase) words. */
 export interface FisTemplateTarget {
   readonly resourceType: string;
@@ -200,7 +203,26 @@ export function parseFisTemplate(json: unknown, source: TemplateSource): FisTemp
   }
   const problems = checkTemplate(parsed.data, source);
   if (problems.length > 0) throw new FaultConfigError(problems);
-  return normalize(parsed.data);
+  const document = normalize(parsed.data);
+  const actions = Object.keys(document.actions).length;
+  if (actions > MAX_ACTIONS) {
+    const waits = actions - Object.keys(parsed.data.actions).length;
+    throw new FaultConfigError([
+      problem(
+        source,
+        `has ${actions} actions${waits > 0 ? ` (${waits} of them aws:fis:wait actions made from startAfterDelay)` : ''}; FIS allows at most ${MAX_ACTIONS} per experiment template: split it into several experiments`,
+      ),
+    ]);
+  }
+  if (parsed.data.stopConditions.length > MAX_STOP_CONDITIONS) {
+    throw new FaultConfigError([
+      problem(
+        source,
+        `has ${parsed.data.stopConditions.length} stop conditions; FIS allows at most ${MAX_STOP_CONDITIONS} per experiment template`,
+      ),
+    ]);
+  }
+  return document;
 }
 
 function checkTemplate(template: ParsedTemplate, source: TemplateSource): ConfigProblem[] {

@@ -81,7 +81,6 @@ export function offlineDeps(
   const deps: PreflightDeps = {
     runtime: { clients: account.clients, settings, now: () => new Date(nowMs), fetch: account.fetch },
     clients: account.preflightClients,
-    safetyLever: account.safetyLever,
     deployedConfigHash: () => Promise.resolve(scenario.preflight.deployedConfigHash ?? loaded.hash),
   };
   return { deps, account };

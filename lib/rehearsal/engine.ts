@@ -81,12 +81,17 @@ export interface RehearsalOptions {
    * e.g. `StartFault`: an operator stopping a run mid-fault.
    */
   readonly abortAfterState?: string;
+  /** Aborts the execution this many virtual seconds after its start, as a StopExecution by hand would. */
+  readonly abortAtSeconds?: number;
+  /** The state machine's name (in the execution ARN). @default 'ChaosCadence-RunExperiments' */
+  readonly stateMachineName?: string;
   /**
    * When the execution ends FAILED, TIMED_OUT or ABORTED, runs the sweep function as its EventBridge
    * rule would (against the same account and clock; its calls are recorded under `Sweep`), then
-   * publishes its result with PublishResults (the sweep's on-success destination). @default false
+   * publishes its result with PublishResults (the sweep's on-success destination). Its second search
+   * runs `secondSearchAfterSeconds` (virtual) after the first, 120 s as deployed by default. @default false
    */
-  readonly sweep?: boolean;
+  readonly sweep?: boolean | { readonly secondSearchAfterSeconds?: number };
   /**
    * Journals of earlier runs, put in the simulated results bucket before the run (as earlier runs
    * would have left them), so PublishResults reads them for the trend like in AWS. @default none
@@ -95,6 +100,19 @@ export interface RehearsalOptions {
 }
 
 /** How the execution ended. */
+/** The largest state input and output the run produced, in bytes of JSON (Step Functions caps both at 256 KiB). */
+export interface PayloadSizes {
+  /** The largest input or output of any state. */
+  readonly largestBytes: number;
+  /** Which state, and whether it was its input or output. */
+  readonly largestAt: string;
+  /** The largest input and output seen per state name. */
+  readonly byState: Readonly<Record<string, { readonly inputBytes: number; readonly outputBytes: number }>>;
+}
+
+/** Who made the calls of the backstop sweep (no Task state of the workflow). */
+export const SWEEP_CALLER = 'Sweep';
+
 export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** What a rehearsal produced. */
@@ -124,6 +142,8 @@ export interface RehearsalResult {
   readonly emailSubject?: string;
   readonly emailText?: string;
   readonly metrics?: readonly PutMetrics[];
+  /** The largest state payloads of the execution. */
+  readonly payloads: PayloadSizes;
   /** What the sweep did, when {@link RehearsalOptions.sweep} ran it. */
   readonly sweep?: SweepOutcome;
   /** Real milliseconds the rehearsal took. */
@@ -313,8 +333,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const enabled = loaded.config.experiments.filter((e) => e.enabled).map((e) => e.name);
   const selected = options.experiments && options.experiments.length > 0 ? [...options.experiments] : enabled;
   const runId = options.runId ?? defaultRunId(scenario.now, selected);
-  const stateMachineArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:stateMachine:${STATE_MACHINE_NAME}`;
-  const executionArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:execution:${STATE_MACHINE_NAME}:${runId}`;
+  const machineName = options.stateMachineName ?? STATE_MACHINE_NAME;
+  const stateMachineArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:stateMachine:${machineName}`;
+  const executionArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:execution:${machineName}:${runId}`;
 
   // Fake template ids for the FIS experiments the deployment would create.
   const runConfig: RunConfig = buildRunConfig(loaded.config, loaded.hash);
@@ -339,7 +360,6 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const clock = new VirtualClock(scenario.now);
   // EventBridge -> abort-on-event, as deployed: the stop-condition alarms of every plan, the kill switch.
   const stopConditions = stopConditionsOf(runConfig);
-  const callStates: (string | undefined)[] = [];
   const callers = new AsyncLocalStorage<string>();
   // The account needs `deliver` and `deliver` needs the runtime built on the account: filled in below.
   const built: { runtime?: Runtime } = {};
@@ -359,7 +379,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       killSwitchParameter: settings.killSwitchParameter,
       deliver,
     },
-    stateMachine: { arn: stateMachineArn, name: STATE_MACHINE_NAME, definition: JSON.stringify(definition) },
+    stateMachine: { arn: stateMachineArn, name: machineName, definition: JSON.stringify(definition) },
   });
   for (const journal of options.history ?? []) {
     const modified = new Date(journal.endedAt);
@@ -383,20 +403,10 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   for (const [name, info] of states) {
     if (info.type !== 'Task') continue;
     const handler = handlers[name];
-    localHandlers[name] = async (input: never): Promise<never> => {
-      const firstCall = account.calls.length;
-      const markCalls = (): void => {
-        for (let i = firstCall; i < account.calls.length; i += 1) {
-          callStates[i] ??= account.calls[i]?.caller ?? name;
-        }
-      };
-      try {
-        return await runTask(input, markCalls);
-      } finally {
-        markCalls();
-      }
-    };
-    const runTask = async (input: never, markCalls: () => void): Promise<never> => {
+    // Calls are told apart by async context: a handler still running after the execution ended (or
+    // while abort-on-event runs) stays its own caller.
+    localHandlers[name] = (input: never): Promise<never> => callers.run(name, () => runTask(input));
+    const runTask = async (input: never): Promise<never> => {
       const count = (invocations.get(name) ?? 0) + 1;
       invocations.set(name, count);
       const fault = options.taskFaults?.[name];
@@ -413,7 +423,6 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       }
       if (!handler) throw new Error(`no local handler for Task state ${name}`);
       const result = await handler(input);
-      markCalls(); // before a hang-after/throw-after: the core's calls are this state's
       if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
       if (faulty && fault?.mode === 'throw-after') throw injected();
       lastResult.set(name, result);
@@ -433,6 +442,15 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     options.onProgress?.(line);
   };
   const secondsOf = (timestamp: number): number => Math.round((timestamp - clock.startMs) / 100) / 10;
+  const payloadByState: Record<string, { inputBytes: number; outputBytes: number }> = {};
+  let largest = { bytes: 0, at: '' };
+  const measure = (state: string, which: 'input' | 'output', data: unknown): void => {
+    const bytes = Buffer.byteLength(JSON.stringify(data ?? null), 'utf8');
+    const entry = (payloadByState[state] ??= { inputBytes: 0, outputBytes: 0 });
+    if (which === 'input') entry.inputBytes = Math.max(entry.inputBytes, bytes);
+    else entry.outputBytes = Math.max(entry.outputBytes, bytes);
+    if (bytes > largest.bytes) largest = { bytes, at: `${state} ${which}` };
+  };
 
   const input = {
     experiments: options.experiments ?? [],
@@ -462,12 +480,13 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
           Name: runId,
           StartTime: scenario.now.toISOString(),
           Input: input as never,
-          RoleArn: `arn:aws:iam::${settings.account}:role/${STATE_MACHINE_NAME}-role`,
+          RoleArn: `arn:aws:iam::${settings.account}:role/${machineName}-role`,
         },
-        StateMachine: { Id: stateMachineArn, Name: STATE_MACHINE_NAME },
+        StateMachine: { Id: stateMachineArn, Name: machineName },
       },
     });
     abortExecution = () => execution.abort();
+    if (options.abortAtSeconds !== undefined) setTimeout(() => execution.abort(), options.abortAtSeconds * 1000);
     const entered = new Map<string, number>();
     // A Choice's line names the branch taken, so it is written when the next state is entered.
     let pendingChoice: ProgressLine | undefined;
@@ -479,6 +498,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     };
     const readLogs = (async () => {
       for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered') measure(event.state.name, 'input', event.state.input);
+        if (event.type === 'StateExited') measure(event.state.name, 'output', event.state.output);
         if (event.type === 'StateEntered') {
           flushChoice(event.state.name);
           statesVisited.push(event.state.name);
@@ -528,11 +549,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     }
     await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
     if (account.eventBus) await clock.drive(account.eventBus.settled(), { stallMs: 1000 });
-    account.calls.forEach((call, i) => {
-      if (call.caller !== undefined) callStates[i] = call.caller;
-    });
     if (options.sweep && status !== 'SUCCEEDED') {
-      const firstCall = account.calls.length;
       const event: ExecutionStatusChangeEvent = {
         source: 'aws.states',
         'detail-type': 'Step Functions Execution Status Change',
@@ -546,13 +563,20 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
           input: JSON.stringify(input),
         },
       };
+      const secondSearchAfterSeconds = typeof options.sweep === 'object' ? options.sweep.secondSearchAfterSeconds : undefined;
       const swept = async (): Promise<SweepOutcome> => {
-        const outcome = await sweepRun(event, runtime);
-        await publish(outcome.publish, runtime);
+        const outcome = await callers.run(SWEEP_CALLER, () =>
+          sweepRun(event, runtime, {
+            // As deployed: the services the stack's faults run through.
+            faultServices: [...new Set(Object.values(runConfig.plans).map((p) => p.fault.kind))],
+            ...(secondSearchAfterSeconds !== undefined ? { secondSearchAfterSeconds } : {}),
+          }),
+        );
+        // The sweep's on-success destination: PublishResults, under its own role.
+        await callers.run('PublishResults', () => publish(outcome.publish, runtime));
         return outcome;
       };
       sweep = await clock.drive(swept(), options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
-      for (let i = firstCall; i < account.calls.length; i += 1) callStates[i] ??= 'Sweep';
       emit({ atSeconds: clock.elapsedSeconds(), state: 'Sweep', detail: describeSweep(sweep) });
     }
   } finally {
@@ -577,7 +601,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     statesVisited,
     progress,
     calls: account.calls,
-    callStates,
+    callStates: account.calls.map((call) => call.caller),
+    payloads: { largestBytes: largest.bytes, largestAt: largest.at, byState: payloadByState },
     account,
     settings,
     ...(journalText !== undefined ? { journal: JSON.parse(journalText) as RunJournal } : {}),

@@ -16,7 +16,12 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients, WorkflowSettings } from '../../lambdas/shared/aws';
 import { SSM_MAX_INSTANCE_IDS } from '../../lambdas/shared/fault-ref';
-import type { PreflightExtraClients, SafetyLeverReader } from '../../lambdas/preflight/report';
+import type { PreflightExtraClients } from '../../lambdas/preflight/report';
+import {
+  DEFAULT_SAFETY_LEVER_ID,
+  GetSafetyLeverCommand,
+  UpdateSafetyLeverStateCommand,
+} from '../../lambdas/shared/fis-safety-lever';
 import { SIMULATED_SERVICES, valueAt, resolveTime, type Scenario } from './scenario';
 import { SimulatedEventBus, type EventDeliveryOptions } from './simulated-events';
 import { preflightRoutes, type SimulatedSchedule } from './simulated-preflight';
@@ -141,8 +146,6 @@ export interface SimulatedAccount {
   readonly clients: AwsClients;
   /** The clients only the preflight uses (Scheduler, IAM, Service Quotas), answered the same way. */
   readonly preflightClients: PreflightExtraClients;
-  /** FIS's safety lever as the scenario describes it (recorded as `fis:GetSafetyLever`). */
-  readonly safetyLever: SafetyLeverReader;
   /** Answers scenario URLs from their timeline; other URLs get a real request. */
   readonly fetch: typeof fetch;
   /** Every call, in order. */
@@ -297,6 +300,21 @@ interface StubLike {
   restore(): void;
 }
 
+/** The format SSM documents for the `InvokedAfter`/`InvokedBefore` filters: `2026-12-01T09:00:00Z`. */
+const SSM_FILTER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** A ListCommands time filter value, refused unless it has the documented second precision. */
+function ssmFilterTimeValue(value: string): string {
+  if (!SSM_FILTER_TIME.test(value)) {
+    throw serviceError(
+      'ssm',
+      'InvalidFilterValue',
+      `ListCommands time filters take a timestamp such as 2026-12-01T09:00:00Z (got ${value}).`,
+    );
+  }
+  return value;
+}
+
 function isoAt(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -344,15 +362,11 @@ export function createSimulatedAccount(
   };
 
   const calls: RecordedCall[] = [];
-  const record = calls.push.bind(calls);
   // Every call is recorded with its caller, when one is named (concurrent callers stay apart).
-  Object.defineProperty(calls, 'push', {
-    enumerable: false,
-    value: (...items: RecordedCall[]): number => {
-      const caller = options.caller?.();
-      return record(...items.map((item) => (caller !== undefined ? { ...item, caller } : item)));
-    },
-  });
+  const record = (call: RecordedCall): void => {
+    const caller = options.caller?.();
+    calls.push(caller !== undefined ? { ...call, caller } : call);
+  };
   const s3Objects = new Map<string, StoredObject>();
   const snsMessages: PublishedMessage[] = [];
   const putMetrics: PutMetrics[] = [];
@@ -467,7 +481,38 @@ export function createSimulatedAccount(
       .filter((i) => Object.entries(tags ?? {}).every(([k, v]) => i.tags[k] === v))
       .map((i) => i.id);
 
+  // FIS's safety lever (GetSafetyLever, UpdateSafetyLeverState): client-fis 3.523 predates them, so
+  // they are the signed-request commands of fis-safety-lever.ts, answered here like any FIS call.
+  const lever: { status: string; reason?: string } = { ...scenario.preflight.safetyLever };
+  const leverOutput = () => ({
+    safetyLever: {
+      id: DEFAULT_SAFETY_LEVER_ID,
+      arn: `arn:${partition}:fis:${region}:${account}:safety-lever/${DEFAULT_SAFETY_LEVER_ID}`,
+      state: { status: lever.status, ...(lever.reason !== undefined ? { reason: lever.reason } : {}) },
+    },
+  });
   const fisRoutes: Route[] = [
+    {
+      command: GetSafetyLeverCommand,
+      name: 'GetSafetyLever',
+      handle: (input: { id: string }) => {
+        if (input.id !== DEFAULT_SAFETY_LEVER_ID) throw serviceError('fis', 'ResourceNotFoundException', `Safety lever ${input.id} not found`);
+        return leverOutput();
+      },
+    },
+    {
+      command: UpdateSafetyLeverStateCommand,
+      name: 'UpdateSafetyLeverState',
+      handle: (input: { id: string; state: { status: string; reason: string } }) => {
+        if (input.id !== DEFAULT_SAFETY_LEVER_ID) throw serviceError('fis', 'ResourceNotFoundException', `Safety lever ${input.id} not found`);
+        // Engaging takes a moment in AWS; the next read sees it engaged.
+        lever.status = input.state.status === 'engaged' ? 'engaging' : 'disengaged';
+        lever.reason = input.state.reason;
+        const answer = leverOutput();
+        if (lever.status === 'engaging') lever.status = 'engaged';
+        return answer;
+      },
+    },
     {
       command: fisSdk.ListExperimentResolvedTargetsCommand,
       name: 'ListExperimentResolvedTargets',
@@ -778,6 +823,9 @@ export function createSimulatedAccount(
       command: ssmSdk.ListCommandsCommand,
       name: 'ListCommands',
       handle: (input: ssmSdk.ListCommandsCommandInput) => {
+        for (const filter of input.Filters ?? []) {
+          if (filter.key === 'InvokedAfter' || filter.key === 'InvokedBefore') ssmFilterTimeValue(filter.value ?? '');
+        }
         const matches = (cmd: SimulatedCommand): boolean =>
           (input.Filters ?? []).every((filter) => {
             const value = filter.value ?? '';
@@ -785,9 +833,9 @@ export function createSimulatedAccount(
               case 'DocumentName':
                 return cmd.documentName === value;
               case 'InvokedAfter':
-                return cmd.startMs >= Date.parse(value);
+                return cmd.startMs >= Date.parse(ssmFilterTimeValue(value));
               case 'InvokedBefore':
-                return cmd.startMs <= Date.parse(value);
+                return cmd.startMs <= Date.parse(ssmFilterTimeValue(value));
               case 'Status':
                 return commandStatus(cmd, now()) === value;
               default:
@@ -1316,7 +1364,7 @@ export function createSimulatedAccount(
         throw serviceError(service, failure.error, failure.message, `rehearsal-${calls.length + 1}`);
       }
       const output = await route.handle(input as never);
-      calls.push({
+      record({
         at: callAt,
         service,
         command: route.name,
@@ -1326,7 +1374,7 @@ export function createSimulatedAccount(
       return { ...output, $metadata: { httpStatusCode: 200, requestId: `rehearsal-${calls.length}`, attempts: 1 } };
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      calls.push({ at: callAt, service, command: route.name, input: inputCopy, error: `${err.name}: ${err.message}` });
+      record({ at: callAt, service, command: route.name, input: inputCopy, error: `${err.name}: ${err.message}` });
       throw err;
     }
   };
@@ -1343,7 +1391,7 @@ export function createSimulatedAccount(
     stub.send.callsFake((command: unknown) => {
       const name = (command as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
       const error = new UnsimulatedCallError(service, name);
-      calls.push({ at: isoAt(now()), service, command: name, input: (command as { input?: unknown }).input, error: `${error.name}: ${error.message}` });
+      record({ at: isoAt(now()), service, command: name, input: (command as { input?: unknown }).input, error: `${error.name}: ${error.message}` });
       return Promise.reject(error);
     });
     for (const route of routes) stub.on(route.command).callsFake((input: unknown) => invoke(service, route, input));
@@ -1361,15 +1409,6 @@ export function createSimulatedAccount(
   wire('scheduler', preflightClients.scheduler, preflight.scheduler);
   wire('iam', preflightClients.iam, preflight.iam);
   wire('servicequotas', preflightClients.serviceQuotas, preflight.servicequotas);
-  const safetyLever: SafetyLeverReader = {
-    // client-fis 3.523 has no GetSafetyLever; this stands in for the signed-request client.
-    getSafetyLeverState: () => {
-      const { status, reason } = scenario.preflight.safetyLever;
-      const output = { safetyLever: { id: 'default', arn: `arn:${partition}:fis:${region}:${account}:safety-lever/default`, state: { status, ...(reason !== undefined ? { reason } : {}) } } };
-      calls.push({ at: isoAt(now()), service: 'fis', command: 'GetSafetyLever', input: { id: 'default' }, output });
-      return Promise.resolve({ status, ...(reason !== undefined ? { reason } : {}) });
-    },
-  };
 
   // ---------------------------------------------------------------------------------------------
   // fetch
@@ -1390,20 +1429,20 @@ export function createSimulatedAccount(
           await virtualDelay(delaySeconds * 1000, init?.signal ?? undefined);
         } catch (error) {
           const err = error instanceof Error ? error : new Error(String(error));
-          calls.push({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+          record({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
           throw err;
         }
       }
-      calls.push({ at: callAt, service: 'http', command: method, input: { url }, output: { status, simulated: true } });
+      record({ at: callAt, service: 'http', command: method, input: { url }, output: { status, simulated: true } });
       return new Response(noBody ? null : (current?.entry.body ?? ''), { status });
     }
     try {
       const response = await clock.trackIo(realFetch(input, init));
-      calls.push({ at: callAt, service: 'http', command: method, input: { url }, output: { status: response.status } });
+      record({ at: callAt, service: 'http', command: method, input: { url }, output: { status: response.status } });
       return response;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      calls.push({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+      record({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
       throw err;
     }
   };
@@ -1411,7 +1450,6 @@ export function createSimulatedAccount(
   return {
     clients,
     preflightClients,
-    safetyLever,
     fetch: simulatedFetch,
     calls,
     s3Objects,

@@ -15,7 +15,7 @@ import { startFault, type StartFaultInput } from '../../lambdas/start-fault/star
 import { stopFault, type StopFaultInput } from '../../lambdas/stop-fault/stop-fault';
 import {
   guardRailsFailed,
-  verdict,
+  verdictState,
   type GuardRailsFailedInput,
   type VerdictInput,
 } from '../../lambdas/verdict/verdict';
@@ -77,7 +77,7 @@ export function createTaskHandlers(
     StopFault: stop,
     CheckSteadyStateAfter: (input) => checkSteadyStateAfter(input as AfterInput, runtime),
     StopFaultAfterError: stop,
-    Verdict: (input) => Promise.resolve(verdict(input as VerdictInput, runtime)),
+    Verdict: (input) => Promise.resolve(verdictState(input as VerdictInput, runtime)),
     StopFaultAfterVerdictError: stop,
     PublishResults: (input) => publish(input as PublishInput, runtime),
     ReleaseRunLock: (input) => releaseRunLock((input as ReleaseRunLockInput).run.runId, runtime),

@@ -89,7 +89,6 @@ describe('chaos-cadence preflight', () => {
       preflightClients: () => ({
         aws: account.clients,
         extra: account.preflightClients,
-        safetyLever: account.safetyLever,
       }),
     });
     const cloudFormation = mockClient(CloudFormationClient);

@@ -9,7 +9,7 @@ import type { IFaultPermissions } from '../../lib/constructs/fault-permissions';
 import { ExperimentWorkflow } from '../../lib/constructs/experiment-workflow';
 import { fisPlan, runConfigOf } from '../fixtures/workflow/plans';
 
-function build(options: { alarmTopic?: boolean } = {}) {
+function build(options: { alarmTopic?: boolean; changeCalendar?: string } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
   const publishFunction = lambda.Function.fromFunctionArn(
@@ -49,7 +49,7 @@ function build(options: { alarmTopic?: boolean } = {}) {
     faults: [fault],
     publishFunction,
     killSwitch,
-    changeCalendar: 'freeze',
+    changeCalendar: options.changeCalendar ?? 'freeze',
     allowedHours: { days: ['MON'], start: '09:00', end: '16:00' },
     timeZone: 'Europe/Berlin',
     ...(options.alarmTopic
@@ -112,6 +112,18 @@ describe('ExperimentWorkflow', () => {
       },
     });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('states:ListExecutions');
+  });
+
+  it('grants GetCalendarState on a change calendar given as an ARN as that ARN (a shared calendar)', () => {
+    const arn = 'arn:aws:ssm:eu-central-1:210987654321:document/release-freeze';
+
+    const shared = build({ changeCalendar: arn }).template;
+
+    shared.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'ssm:GetCalendarState', Resource: arn })]),
+      },
+    });
   });
 
   it("lets StartFault list the run's FIS experiments and SSM commands, to refuse injecting on an unfinished fault", () => {

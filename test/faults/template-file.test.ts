@@ -74,6 +74,33 @@ describe('parseFisTemplate', () => {
     expect(message).toContain('has no "actions" (found keys: Resources)');
   });
 
+  it('rejects a template with more than the 20 actions FIS allows, counting the waits startAfterDelay adds', () => {
+    const stop = { actionId: 'aws:ec2:stop-instances', targets: { Instances: 'Instances' } };
+    const actions = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [
+        `Stop${i}`,
+        i === 0 ? stop : { ...stop, startAfterDelay: 'PT1M' },
+      ]),
+    );
+
+    const message = messageOf(() => parseFisTemplate(template({ actions }), SOURCE));
+
+    expect(message).toMatch(
+      /has 21 actions \(10 of them aws:fis:wait actions made from startAfterDelay\); FIS allows at most 20 per experiment template/,
+    );
+  });
+
+  it('rejects a template with more than the 5 stop conditions FIS allows', () => {
+    const stopConditions = Array.from({ length: 6 }, (_, i) => ({
+      source: 'aws:cloudwatch:alarm',
+      value: `arn:aws:cloudwatch:eu-central-1:123456789012:alarm:a${i}`,
+    }));
+
+    const message = messageOf(() => parseFisTemplate(template({ stopConditions }), SOURCE));
+
+    expect(message).toMatch(/has 6 stop conditions; FIS allows at most 5 per experiment template/);
+  });
+
   it('rejects an unknown action id and suggests known ones of the same service', () => {
     const bad = template({
       actions: { Stop: { actionId: 'aws:ec2:stop-instance', targets: { Instances: 'Instances' } } },

@@ -441,12 +441,22 @@ describe('createSimulatedAccount', () => {
         new ListCommandsCommand({
           Filters: [
             { key: 'DocumentName', value: 'AWSFIS-Run-CPU-Stress' },
-            { key: 'InvokedAfter', value: new Date(START - 60_000).toISOString() },
+            { key: 'InvokedAfter', value: new Date(START - 60_000).toISOString().replace('.000Z', 'Z') },
           ],
         }),
       );
 
       expect(answer.Commands?.map((c) => [c.Comment, c.Status])).toEqual([['run-1 web', 'InProgress']]);
+    });
+
+    it('rejects a ListCommands time filter in millisecond precision (the API documents whole seconds)', async () => {
+      const { account } = setUp();
+
+      const listing = account.clients.ssm.send(
+        new ListCommandsCommand({ Filters: [{ key: 'InvokedAfter', value: new Date(START).toISOString() }] }),
+      );
+
+      await expect(listing).rejects.toThrow(/2026-12-01T09:00:00Z/);
     });
 
     it('cancels a running command', async () => {

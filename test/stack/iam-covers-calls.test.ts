@@ -1,111 +1,34 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChaosCadenceStack } from '../../lib/chaos-cadence-stack';
 import { loadConfig, parseYamlOrJson, type LoadedConfig } from '../../lib/config/load';
-import { runRehearsal, type RehearsalOptions, type RehearsalResult } from '../../lib/rehearsal/engine';
-import { parseScenario, type ScenarioInput } from '../../lib/rehearsal/scenario';
+import { runRehearsal, type RehearsalOptions } from '../../lib/rehearsal/engine';
+import { parseScenario, type Scenario, type ScenarioInput } from '../../lib/rehearsal/scenario';
 import { buildJournal } from '../../lambdas/shared/render/journal';
 import { passedResult, run as fixtureRun } from '../fixtures/results';
-
-/** A journal an earlier run left in the results bucket. */
-const earlierJournal = buildJournal(
-  {
-    run: { ...fixtureRun, startedAt: '2026-11-03T09:00:02.000Z' },
-    results: [{ ...passedResult, startedAt: '2026-11-03T09:00:03.000Z' }],
-  },
-  '2026-11-03T09:10:00.000Z',
-);
+import {
+  denials,
+  deployedSettings,
+  evaluateRun,
+  stateMachineName,
+  synthesize,
+  type EvaluatedRequest,
+  type SynthesizedStack,
+} from '../iam/stack';
 
 /**
- * Least privilege must still be enough: every AWS call a rehearsed run makes (real cores, real ASL)
- * must be allowed by the synthesized IAM policy of the function behind the Task state that made it.
- * A grant missing from a construct fails here instead of as AccessDenied in the first real run.
+ * Least privilege must still be enough, checked by a real IAM evaluator (@cloud-copilot/iam-simulate):
+ * every AWS call a rehearsed run makes (real cores, real ASL, the backstop sweep) is turned into the
+ * IAM requests AWS authorizes (action, resource ARN, tags and other request context) and evaluated
+ * against the synthesized identity policies of the role of the function that made it and the resource
+ * policy of the resource (bucket, topic, key, queue, table). Set IAM_REPORT=<file> to write the figures.
  */
+
+// Synthesizing and rehearsing on a shared, loaded machine: allow minutes, not the default minute.
+jest.setTimeout(300_000);
 
 const ROOT = join(__dirname, '..', '..');
 
-/** The Lambda function behind each Task state (logical id prefix in the template). */
-const FUNCTION_OF_STATE: Record<string, string> = {
-  CheckGuardRails: 'WorkflowCheckGuardRails',
-  RecheckGuardRails: 'WorkflowCheckGuardRails',
-  ReleaseRunLock: 'WorkflowCheckGuardRails',
-  GuardRailsFailed: 'WorkflowVerdict',
-  CheckSteadyStateBefore: 'WorkflowCheckSteadyState',
-  CheckSteadyStateAfter: 'WorkflowCheckSteadyState',
-  StartFault: 'WorkflowStartFault',
-  PollStopConditions: 'WorkflowPollStopConditions',
-  StopFault: 'WorkflowStopFault',
-  StopFaultAfterError: 'WorkflowStopFault',
-  StopFaultAfterVerdictError: 'WorkflowStopFault',
-  Verdict: 'WorkflowVerdict',
-  PublishResults: 'ResultsPublishResults',
-  AbortOnEvent: 'WorkflowAbortOnEvent',
-};
-
-/** IAM action names that differ from the API operation. */
-const IAM_ACTION_OF: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
-
-interface Statement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-}
-interface Resource {
-  readonly Type: string;
-  readonly Properties: Record<string, unknown>;
-}
-
-/** Every Allow action pattern of the role behind each function, by function logical id prefix. */
-function allowedActions(template: Template): Map<string, RegExp[]> {
-  const resources = template.toJSON().Resources as Record<string, Resource>;
-  const policiesOfRole = new Map<string, RegExp[]>();
-  for (const resource of Object.values(resources)) {
-    if (resource.Type !== 'AWS::IAM::Policy') continue;
-    const roles = (resource.Properties.Roles as { Ref: string }[] | undefined) ?? [];
-    const statements = (resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-    const patterns = statements
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
-      .map((a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i'));
-    for (const role of roles)
-      policiesOfRole.set(role.Ref, [...(policiesOfRole.get(role.Ref) ?? []), ...patterns]);
-  }
-  const byFunction = new Map<string, RegExp[]>();
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const role = (resource.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    const prefix = Object.values(FUNCTION_OF_STATE).find((p) => logicalId.startsWith(p));
-    if (prefix) byFunction.set(prefix, policiesOfRole.get(role) ?? []);
-  }
-  return byFunction;
-}
-
-function synth(loaded: LoadedConfig): Map<string, RegExp[]> {
-  const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true },
-  });
-  const stack = new ChaosCadenceStack(app, 'ChaosCadence', {
-    loaded,
-    now: new Date('2026-11-21T12:00:00Z'),
-    env: { account: '123456789012', region: 'eu-central-1' },
-  });
-  return allowedActions(Template.fromStack(stack));
-}
-
-/** `<state> <service:Action>` for every call the role of its state's function does not allow. */
-function deniedCalls(run: RehearsalResult, allowed: Map<string, RegExp[]>): string[] {
-  return run.calls.flatMap((call, index) => {
-    if (call.service === 'http') return [];
-    const state = run.callStates[index] ?? '(no state)';
-    const fn = FUNCTION_OF_STATE[state];
-    const action = IAM_ACTION_OF[`${call.service}:${call.command}`] ?? `${call.service}:${call.command}`;
-    const patterns = fn ? allowed.get(fn) : undefined;
-    return patterns?.some((p) => p.test(action)) ? [] : [`${state} ${action}`];
-  });
-}
-
-const scenario = (name: string, extra: Partial<ScenarioInput> = {}) =>
+const scenario = (name: string, extra: Partial<ScenarioInput> = {}): Scenario =>
   parseScenario({
     ...(parseYamlOrJson(
       readFileSync(join(ROOT, 'scenarios', `${name}.yaml`), 'utf8'),
@@ -114,69 +37,192 @@ const scenario = (name: string, extra: Partial<ScenarioInput> = {}) =>
     ...extra,
   });
 
-describe('IAM covers every call of a rehearsed run', () => {
-  const fisConfig = loadConfig({ cwd: ROOT, env: {} });
-  const ssmConfig: LoadedConfig = (() => {
-    const config = structuredClone(fisConfig.config);
-    const stress = config.experiments[0]?.fault.cpuStress;
-    if (stress) stress.via = 'ssm';
-    return { ...fisConfig, config };
-  })();
-  const allowedFis = synth(fisConfig);
-  const allowedSsm = synth(ssmConfig);
+/** The shipped config with every experiment's CPU stress sent through `via`. */
+function via(loaded: LoadedConfig, mode: 'fis' | 'ssm'): LoadedConfig {
+  const config = structuredClone(loaded.config);
+  for (const experiment of config.experiments) {
+    if (experiment.fault.cpuStress) experiment.fault.cpuStress.via = mode;
+  }
+  return { ...loaded, config };
+}
 
-  const cases: [
-    string,
-    LoadedConfig,
-    Map<string, RegExp[]>,
-    Partial<RehearsalOptions> & { scenarioName: string },
-  ][] = [
-    ['FIS, healthy', fisConfig, allowedFis, { scenarioName: 'healthy' }],
-    ['FIS, stop condition fires', fisConfig, allowedFis, { scenarioName: 'alarm-fires' }],
-    ['FIS, kill switch mid-fault', fisConfig, allowedFis, { scenarioName: 'kill-switch-mid-fault' }],
-    ['FIS, the experiment fails', fisConfig, allowedFis, { scenarioName: 'fis-experiment-fails' }],
-    ['FIS, dry run', fisConfig, allowedFis, { scenarioName: 'healthy', dryRun: true }],
-    [
-      'FIS, earlier journals in the bucket (the trend lists and reads them)',
-      fisConfig,
-      allowedFis,
-      { scenarioName: 'alarm-fires', history: [earlierJournal] },
-    ],
-    [
-      'FIS, StartFault lost its answer (find by run id and stop)',
-      fisConfig,
-      allowedFis,
-      { scenarioName: 'healthy', taskFaults: { StartFault: { mode: 'hang-after' } } },
-    ],
-    [
-      'FIS, guard rails cannot be checked',
-      fisConfig,
-      allowedFis,
-      { scenarioName: 'healthy', taskFaults: { CheckGuardRails: { mode: 'throw' } } },
-    ],
-    ['SSM, healthy', ssmConfig, allowedSsm, { scenarioName: 'healthy' }],
-    ['SSM, stop condition fires', ssmConfig, allowedSsm, { scenarioName: 'alarm-fires' }],
-    [
-      'SSM, PollStopConditions throws (stop from the error path)',
-      ssmConfig,
-      allowedSsm,
-      { scenarioName: 'healthy', taskFaults: { PollStopConditions: { mode: 'throw' } } },
-    ],
-  ];
+/** Two experiments in one run: the shipped one through FIS, a copy through SSM. */
+function mixed(loaded: LoadedConfig): LoadedConfig {
+  const config = structuredClone(loaded.config);
+  const first = config.experiments[0];
+  if (!first?.fault.cpuStress) throw new Error('the shipped config has no CPU stress experiment');
+  const second = structuredClone(first);
+  second.name = `${first.name}-ssm`;
+  if (second.fault.cpuStress) second.fault.cpuStress.via = 'ssm';
+  config.experiments.push(second);
+  return { ...loaded, config };
+}
 
-  it.each(cases)('%s', async (_title, loaded, allowed, { scenarioName, ...options }) => {
-    const run = await runRehearsal({ loaded, scenario: scenario(scenarioName), ...options });
+/** A change calendar shared from another account, named by its ARN. */
+function sharedCalendar(loaded: LoadedConfig): LoadedConfig {
+  const config = structuredClone(loaded.config);
+  config.guardRails.changeCalendar = 'arn:aws:ssm:eu-central-1:210987654321:document/release-freeze';
+  return { ...loaded, config };
+}
 
-    expect(run.calls.length).toBeGreaterThan(0);
-    if (options.history) expect(run.calls.map((c) => c.command)).toContain('GetObject');
-    expect(deniedCalls(run, allowed)).toEqual([]);
+/** A journal an earlier run left in the results bucket (PublishResults lists and reads them for the trend). */
+const earlierJournal = buildJournal(
+  {
+    run: { ...fixtureRun, startedAt: '2026-11-03T09:00:02.000Z' },
+    results: [{ ...passedResult, startedAt: '2026-11-03T09:00:03.000Z' }],
+  },
+  '2026-11-03T09:10:00.000Z',
+);
+
+interface Case {
+  readonly title: string;
+  readonly deployment: 'fis' | 'ssm' | 'mixed' | 'calendar';
+  readonly scenarioName: string;
+  readonly options?: Partial<Omit<RehearsalOptions, 'loaded' | 'scenario'>>;
+}
+
+const CASES: readonly Case[] = [
+  { title: 'FIS, healthy', deployment: 'fis', scenarioName: 'healthy' },
+  { title: 'FIS, stop condition fires', deployment: 'fis', scenarioName: 'alarm-fires' },
+  { title: 'FIS, kill switch mid-fault', deployment: 'fis', scenarioName: 'kill-switch-mid-fault' },
+  { title: 'FIS, the experiment fails', deployment: 'fis', scenarioName: 'fis-experiment-fails' },
+  { title: 'FIS, no recovery', deployment: 'fis', scenarioName: 'no-recovery' },
+  { title: 'FIS, not steady before', deployment: 'fis', scenarioName: 'not-steady-before' },
+  { title: 'FIS, throttled start', deployment: 'fis', scenarioName: 'throttled-start' },
+  { title: 'FIS, dry run', deployment: 'fis', scenarioName: 'healthy', options: { dryRun: true } },
+  {
+    title: 'FIS, earlier journals in the bucket (the trend lists and reads them)',
+    deployment: 'fis',
+    scenarioName: 'alarm-fires',
+    options: { history: [earlierJournal] },
+  },
+  {
+    title: 'FIS, StartFault lost its answer (find by run id and stop)',
+    deployment: 'fis',
+    scenarioName: 'healthy',
+    options: { taskFaults: { StartFault: { mode: 'hang-after' } } },
+  },
+  {
+    title: 'FIS, guard rails cannot be checked',
+    deployment: 'fis',
+    scenarioName: 'healthy',
+    options: { taskFaults: { CheckGuardRails: { mode: 'throw' } } },
+  },
+  {
+    title: 'FIS, the verdict fails (stop from the verdict error path)',
+    deployment: 'fis',
+    scenarioName: 'healthy',
+    options: { taskFaults: { Verdict: { mode: 'throw' } } },
+  },
+  {
+    title: 'FIS, execution aborted mid-fault: the sweep stops the fault and publishes',
+    deployment: 'fis',
+    scenarioName: 'healthy',
+    options: { abortAtSeconds: 120, sweep: true },
+  },
+  { title: 'SSM, healthy', deployment: 'ssm', scenarioName: 'healthy' },
+  { title: 'SSM, stop condition fires', deployment: 'ssm', scenarioName: 'alarm-fires' },
+  { title: 'SSM, kill switch mid-fault', deployment: 'ssm', scenarioName: 'kill-switch-mid-fault' },
+  { title: 'SSM, dry run', deployment: 'ssm', scenarioName: 'healthy', options: { dryRun: true } },
+  {
+    title: 'SSM, PollStopConditions throws (stop from the error path)',
+    deployment: 'ssm',
+    scenarioName: 'healthy',
+    options: { taskFaults: { PollStopConditions: { mode: 'throw' } } },
+  },
+  {
+    title: 'SSM, execution aborted mid-fault: the sweep cancels the command and publishes',
+    deployment: 'ssm',
+    scenarioName: 'healthy',
+    options: { abortAtSeconds: 120, sweep: true },
+  },
+  { title: 'FIS + SSM experiments in one run', deployment: 'mixed', scenarioName: 'healthy' },
+  {
+    title: 'FIS + SSM experiments, the second start fails after injecting',
+    deployment: 'mixed',
+    scenarioName: 'healthy',
+    options: { taskFaults: { StartFault: { mode: 'throw-after', skip: 1, times: 1 } } },
+  },
+  {
+    title: 'FIS + SSM experiments, execution aborted during the second: the sweep stops both kinds',
+    deployment: 'mixed',
+    scenarioName: 'healthy',
+    options: { abortAtSeconds: 900, sweep: true },
+  },
+  { title: 'a change calendar given as an ARN', deployment: 'calendar', scenarioName: 'healthy' },
+];
+
+describe('IAM allows every call of a rehearsed run (iam-simulate, identity and resource policies)', () => {
+  const shipped = loadConfig({ cwd: ROOT, env: {} });
+  const configs: Record<Case['deployment'], LoadedConfig> = {
+    fis: via(shipped, 'fis'),
+    ssm: via(shipped, 'ssm'),
+    mixed: mixed(shipped),
+    calendar: sharedCalendar(shipped),
+  };
+  const stacks = new Map<Case['deployment'], SynthesizedStack>();
+  const stackOf = (deployment: Case['deployment']): SynthesizedStack => {
+    let synthesized = stacks.get(deployment);
+    if (!synthesized) {
+      synthesized = synthesize(configs[deployment]);
+      stacks.set(deployment, synthesized);
+    }
+    return synthesized;
+  };
+  const everything: EvaluatedRequest[] = [];
+
+  afterAll(() => {
+    const file = process.env.IAM_REPORT;
+    if (!file) return;
+    const byFunction: Record<string, { evaluated: number; allowed: number }> = {};
+    for (const e of everything) {
+      const entry = (byFunction[e.function.replace(/[0-9A-F]{8}$/, '')] ??= { evaluated: 0, allowed: 0 });
+      entry.evaluated += 1;
+      if (e.allowed) entry.allowed += 1;
+    }
+    writeFileSync(
+      file,
+      `${JSON.stringify({ cases: CASES.length, requests: everything.length, byFunction }, null, 2)}\n`,
+    );
   });
 
-  it('fails when a function lacks a grant (the check can fail)', async () => {
-    const run = await runRehearsal({ loaded: fisConfig, scenario: scenario('healthy') });
-    const withoutFis = new Map(allowedFis);
-    withoutFis.set('WorkflowStartFault', []);
+  it.each(CASES.map((c) => [c.title, c] as const))(
+    '%s',
+    async (_title, { deployment, scenarioName, options }) => {
+      const { model } = stackOf(deployment);
+      const chosen = scenario(scenarioName);
+      const run = await runRehearsal({
+        loaded: configs[deployment],
+        scenario: chosen,
+        settings: deployedSettings(model),
+        stateMachineName: stateMachineName(model),
+        ...options,
+      });
 
-    expect(deniedCalls(run, withoutFis)).toContain('StartFault fis:StartExperiment');
+      const evaluated = await evaluateRun(run, model, chosen);
+      everything.push(...evaluated);
+
+      expect(evaluated.length).toBeGreaterThan(0);
+      if (options?.history) expect(evaluated.map((e) => e.request.action)).toContain('s3:GetObject');
+      expect(denials(evaluated)).toEqual([]);
+    },
+  );
+
+  it('rehearses the sweep when asked: the aborted run ends with its fault stopped by the sweep', async () => {
+    const { model } = stackOf('ssm');
+
+    const run = await runRehearsal({
+      loaded: configs.ssm,
+      scenario: scenario('healthy'),
+      settings: deployedSettings(model),
+      stateMachineName: stateMachineName(model),
+      abortAtSeconds: 120,
+      sweep: true,
+    });
+
+    expect(run.status).toBe('ABORTED');
+    expect(run.sweep?.stopped).toHaveLength(1);
+    expect(run.callStates).toContain('Sweep');
+    expect(run.journal?.experiments.map((e) => e.outcome)).toEqual(['failed']);
   });
 });

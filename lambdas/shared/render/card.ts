@@ -157,7 +157,9 @@ function checks(result: ExperimentResult): CardCheck[] {
   const after = result.steadyStateAfter;
   const last = after[after.length - 1];
   if (last) {
-    const attempts = after.length === 1 ? '1 check' : `${after.length} checks, showing the last`;
+    // Only the first and latest checks are kept; the last one's attempt is how many were made.
+    const made = Math.max(last.attempt, after.length);
+    const attempts = made === 1 ? '1 check' : `${made} checks, showing the last`;
     list.push(check(`Steady state after the fault (${attempts})`, last));
   }
   return list;

@@ -2,7 +2,7 @@
  * The run journal: one JSON object per run in S3, the history the CLI and the report read.
  * Documented by `schema/run-journal.schema.json`.
  */
-import type { PublishInput, RunJournal } from '../types';
+import type { ExperimentPlan, ExperimentResult, PublishInput, RunJournal, TravellingResult } from '../types';
 
 /** Where the journal of a run lives: `runs/<yyyy>/<mm>/<run id>.json` (year and month of the run's start, UTC). */
 export function journalKey(runId: string, startedAt: string): string {
@@ -41,6 +41,25 @@ export function buildJournal(input: PublishInput, endedAt: string): RunJournal {
     endedAt,
     configHash: run.configHash,
     ...(input.guardRails !== undefined ? { guardRails: input.guardRails } : {}),
-    experiments: input.results,
+    experiments: input.results.map((result) => withPlan(result, input.plans ?? [])),
   };
+}
+
+/** A result of the run without its plan: the plan of the run's experiments, or none. */
+export class PlanMissingError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PlanMissingError';
+  }
+}
+
+/** A travelling result joined again with its plan (results travel without theirs, see `TravellingResult`). */
+export function withPlan(result: TravellingResult, plans: readonly ExperimentPlan[]): ExperimentResult {
+  const plan = result.plan ?? plans.find((p) => p.name === result.name);
+  if (!plan) {
+    throw new PlanMissingError(
+      `the result of ${result.name} has no plan and the run's plans (${plans.map((p) => p.name).join(', ') || 'none'}) do not include it`,
+    );
+  }
+  return { ...result, plan };
 }

@@ -11,7 +11,7 @@ import {
   sendSafetyLever,
   UpdateSafetyLeverStateCommand,
 } from '../../../lambdas/shared/fis-safety-lever';
-import { COMMENT_PREFIX, EXPERIMENT_TAG, RUN_ID_TAG } from '../../../lambdas/shared/faults';
+import { COMMENT_PREFIX, EXPERIMENT_TAG, RUN_ID_TAG, ssmFilterTime } from '../../../lambdas/shared/faults';
 import {
   checkCommand,
   confirmStop,
@@ -107,7 +107,7 @@ async function runningStackFaults(
     }
     nextToken = page.nextToken;
   } while (nextToken);
-  const since = new Date(now.getTime() - HALT_LOOKBACK_HOURS * 3600_000).toISOString();
+  const since = ssmFilterTime(now.getTime() - HALT_LOOKBACK_HOURS * 3600_000);
   let ssmToken: string | undefined;
   do {
     const page: ListCommandsCommandOutput = await clients.ssm.send(

@@ -88,11 +88,10 @@ async function againstAws(
     }
     throw error;
   }
-  const { aws, extra, safetyLever } = context.preflightClients(manifest.region);
+  const { aws, extra } = context.preflightClients(manifest.region);
   const deps: PreflightDeps = {
     runtime: { clients: aws, settings: manifestSettings(manifest), now: context.now, fetch },
     clients: extra,
-    ...(safetyLever ? { safetyLever } : {}),
     deployedConfigHash: () => Promise.resolve(stack.outputs[PREFLIGHT_OUTPUT_KEYS.configHash]),
   };
   return { manifest, report: await preflight(manifest, deps, { experiments: options.experiments }) };

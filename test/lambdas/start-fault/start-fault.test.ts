@@ -470,7 +470,7 @@ describe('startFault: a fault of an earlier experiment of the run has not ended'
     await startFault({ run, plan: fisPlan }, mocks.runtime);
 
     expect(mocks.ssm).toHaveReceivedCommandWith(ListCommandsCommand, {
-      Filters: [{ key: 'InvokedAfter', value: '2026-03-03T08:59:02.000Z' }],
+      Filters: [{ key: 'InvokedAfter', value: '2026-03-03T08:59:02Z' }],
     });
   });
 

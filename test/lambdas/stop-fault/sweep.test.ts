@@ -15,6 +15,7 @@ import type { ExperimentPlan, RunConfig } from '../../../lambdas/shared/types';
 import {
   DefinitionError,
   runConfigFromDefinition,
+  parseFaultServices,
   sweepRun,
   type ExecutionStatusChangeEvent,
 } from '../../../lambdas/stop-fault/sweep';
@@ -201,6 +202,40 @@ describe('sweepRun', () => {
 
     expect(outcome.stopped).toEqual(['cmd-9']);
     expect(mocks.ssm).toHaveReceivedCommandTimes(CancelCommandCommand, 1);
+  });
+
+  it('does not ask FIS in a stack whose faults all run through SSM (its role may not list experiments)', async () => {
+    const mocks = setUp('completed');
+    mocks.ssm.on(ListCommandsCommand).resolves({ Commands: [] });
+
+    await sweepRun(event('{"trigger":"manual","experiments":["web-cpu-ssm"]}'), mocks.runtime, {
+      ...NOW,
+      faultServices: ['ssm'],
+    });
+
+    expect(mocks.fis).not.toHaveReceivedCommand(ListExperimentsCommand);
+    expect(mocks.ssm).toHaveReceivedCommand(ListCommandsCommand);
+  });
+
+  it('does not ask SSM in a stack whose faults all run through FIS', async () => {
+    const mocks = setUp('completed');
+
+    await sweepRun(event('{"trigger":"manual","experiments":["web-cpu-80"]}'), mocks.runtime, {
+      ...NOW,
+      faultServices: ['fis'],
+    });
+
+    expect(mocks.ssm).not.toHaveReceivedCommand(ListCommandsCommand);
+    expect(mocks.fis).toHaveReceivedCommand(ListExperimentsCommand);
+  });
+
+  it('reads the services from the environment the stack sets: unset is both, empty is none', () => {
+    expect(parseFaultServices(undefined)).toEqual(['fis', 'ssm']);
+    expect(parseFaultServices('ssm')).toEqual(['ssm']);
+    expect(parseFaultServices('')).toEqual([]);
+    expect(() => parseFaultServices('fis,lambda')).toThrow(
+      'CHAOS_SWEEP_FAULT_SERVICES lists lambda: only fis and ssm are known',
+    );
   });
 
   describe('second search', () => {
