@@ -12,6 +12,8 @@ const cdk = join(root, 'node_modules', '.bin', 'cdk');
 function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const key of Object.keys(env)) if (key.startsWith('AWS_')) delete env[key];
+  // As a user runs it: CloudFormation schema validation on (test/env.ts turns it off in test files).
+  delete env.CDK_VALIDATION;
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true' };
 }
 
@@ -27,6 +29,15 @@ describe('cdk synth', () => {
       Resources: Record<string, { Type: string }>;
     };
     expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
+    // aws-cdk-lib's CloudFormation schema validation ran over the template and found nothing.
+    const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: { ruleName: string; description: string }[] }[];
+    };
+    expect(
+      report.pluginReports.flatMap((r) =>
+        r.violations.map((v) => `${r.pluginName} ${v.ruleName}: ${v.description}`),
+      ),
+    ).toEqual([]);
   }, 260_000);
 
   it('fails with the config problems and exit code 2, not a stack trace, when the config is bad', async () => {
