@@ -195,7 +195,12 @@ const THROTTLING_ERRORS = new Set([
   'SlowDown',
   'ProvisionedThroughputExceededException',
 ]);
-const SERVER_ERRORS = new Set(['InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'InternalError']);
+const SERVER_ERRORS = new Set([
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'InternalError',
+]);
 
 interface ServiceModule {
   readonly base: new (options: {
@@ -414,9 +419,13 @@ export function createSimulatedAccount(
   // FIS
   // ---------------------------------------------------------------------------------------------
   const experimentArn = (id: string): string => `arn:${partition}:fis:${region}:${account}:experiment/${id}`;
-  const templateArn = (id: string): string => `arn:${partition}:fis:${region}:${account}:experiment-template/${id}`;
+  const templateArn = (id: string): string =>
+    `arn:${partition}:fis:${region}:${account}:experiment-template/${id}`;
 
-  const experimentStatus = (exp: SimulatedExperiment, atMs: number): { status: string; reason: string; endMs?: number } => {
+  const experimentStatus = (
+    exp: SimulatedExperiment,
+    atMs: number,
+  ): { status: string; reason: string; endMs?: number } => {
     if (exp.stopRequestedMs !== undefined) {
       const stoppedMs = exp.stopRequestedMs + 5000;
       return atMs < stoppedMs
@@ -440,7 +449,11 @@ export function createSimulatedAccount(
       cancelled: 'Experiment cancelled.',
       stopped: 'Experiment stopped by a stop condition.',
     };
-    return { status: scenario.fis.end, reason: scenario.fis.reason ?? reasons[scenario.fis.end] ?? '', endMs };
+    return {
+      status: scenario.fis.end,
+      reason: scenario.fis.reason ?? reasons[scenario.fis.end] ?? '',
+      endMs,
+    };
   };
 
   const describeExperiment = (exp: SimulatedExperiment): object => {
@@ -456,7 +469,11 @@ export function createSimulatedAccount(
       ...(state.endMs !== undefined ? { endTime: new Date(state.endMs) } : {}),
       // As the template defines them (FIS answers the target definition, not the resolved instances).
       targets: {
-        Instances: { resourceType: 'aws:ec2:instance', resourceTags: { ...(template?.targetTags ?? {}) }, selectionMode: 'ALL' },
+        Instances: {
+          resourceType: 'aws:ec2:instance',
+          resourceTags: { ...(template?.targetTags ?? {}) },
+          selectionMode: 'ALL',
+        },
       },
       actions: {
         'cpu-stress': {
@@ -496,7 +513,8 @@ export function createSimulatedAccount(
       command: GetSafetyLeverCommand,
       name: 'GetSafetyLever',
       handle: (input: { id: string }) => {
-        if (input.id !== DEFAULT_SAFETY_LEVER_ID) throw serviceError('fis', 'ResourceNotFoundException', `Safety lever ${input.id} not found`);
+        if (input.id !== DEFAULT_SAFETY_LEVER_ID)
+          throw serviceError('fis', 'ResourceNotFoundException', `Safety lever ${input.id} not found`);
         return leverOutput();
       },
     },
@@ -504,7 +522,8 @@ export function createSimulatedAccount(
       command: UpdateSafetyLeverStateCommand,
       name: 'UpdateSafetyLeverState',
       handle: (input: { id: string; state: { status: string; reason: string } }) => {
-        if (input.id !== DEFAULT_SAFETY_LEVER_ID) throw serviceError('fis', 'ResourceNotFoundException', `Safety lever ${input.id} not found`);
+        if (input.id !== DEFAULT_SAFETY_LEVER_ID)
+          throw serviceError('fis', 'ResourceNotFoundException', `Safety lever ${input.id} not found`);
         // Engaging takes a moment in AWS; the next read sees it engaged.
         lever.status = input.state.status === 'engaged' ? 'engaging' : 'disengaged';
         lever.reason = input.state.reason;
@@ -539,12 +558,18 @@ export function createSimulatedAccount(
           const existing = fisExperiments.find((e) => e.clientToken === input.clientToken);
           if (existing) {
             if (existing.templateId !== input.experimentTemplateId) {
-              throw serviceError('fis', 'ConflictException', 'The client token was already used with other parameters.');
+              throw serviceError(
+                'fis',
+                'ConflictException',
+                'The client token was already used with other parameters.',
+              );
             }
             return { experiment: describeExperiment(existing) };
           }
         }
-        const template = input.experimentTemplateId ? options.fisTemplates?.[input.experimentTemplateId] : undefined;
+        const template = input.experimentTemplateId
+          ? options.fisTemplates?.[input.experimentTemplateId]
+          : undefined;
         if (!template || !input.experimentTemplateId) {
           throw serviceError(
             'fis',
@@ -575,7 +600,9 @@ export function createSimulatedAccount(
     {
       command: fisSdk.GetExperimentCommand,
       name: 'GetExperiment',
-      handle: (input: fisSdk.GetExperimentCommandInput) => ({ experiment: describeExperiment(findExperiment(input.id)) }),
+      handle: (input: fisSdk.GetExperimentCommandInput) => ({
+        experiment: describeExperiment(findExperiment(input.id)),
+      }),
     },
     {
       command: fisSdk.StopExperimentCommand,
@@ -621,7 +648,11 @@ export function createSimulatedAccount(
       handle: (input: fisSdk.GetExperimentTemplateCommandInput) => {
         const template = input.id ? options.fisTemplates?.[input.id] : undefined;
         if (!template || !input.id) {
-          throw serviceError('fis', 'ResourceNotFoundException', `Experiment template ${String(input.id)} not found.`);
+          throw serviceError(
+            'fis',
+            'ResourceNotFoundException',
+            `Experiment template ${String(input.id)} not found.`,
+          );
         }
         return {
           experimentTemplate: {
@@ -637,7 +668,11 @@ export function createSimulatedAccount(
               },
             },
             targets: {
-              Instances: { resourceType: 'aws:ec2:instance', resourceTags: template.targetTags ?? {}, selectionMode: 'ALL' },
+              Instances: {
+                resourceType: 'aws:ec2:instance',
+                resourceTags: template.targetTags ?? {},
+                selectionMode: 'ALL',
+              },
             },
             stopConditions: [{ source: 'none' }],
           },
@@ -681,7 +716,8 @@ export function createSimulatedAccount(
   };
 
   const commandStatus = (cmd: SimulatedCommand, atMs: number): string => {
-    if (cmd.cancelRequestedMs !== undefined) return atMs < cmd.cancelRequestedMs + 3000 ? 'Cancelling' : 'Cancelled';
+    if (cmd.cancelRequestedMs !== undefined)
+      return atMs < cmd.cancelRequestedMs + 3000 ? 'Cancelling' : 'Cancelled';
     if (atMs < cmd.startMs + 1000) return 'Pending';
     const scheduledEnd = scenario.ssm.at ? resolveTime(scenario.ssm.at, runStartMs, cmd.startMs) : undefined;
     const endMs = scheduledEnd ?? cmd.startMs + 2000 + cmd.durationSeconds * 1000;
@@ -824,7 +860,8 @@ export function createSimulatedAccount(
       name: 'ListCommands',
       handle: (input: ssmSdk.ListCommandsCommandInput) => {
         for (const filter of input.Filters ?? []) {
-          if (filter.key === 'InvokedAfter' || filter.key === 'InvokedBefore') ssmFilterTimeValue(filter.value ?? '');
+          if (filter.key === 'InvokedAfter' || filter.key === 'InvokedBefore')
+            ssmFilterTimeValue(filter.value ?? '');
         }
         const matches = (cmd: SimulatedCommand): boolean =>
           (input.Filters ?? []).every((filter) => {
@@ -839,7 +876,11 @@ export function createSimulatedAccount(
               case 'Status':
                 return commandStatus(cmd, now()) === value;
               default:
-                throw serviceError('ssm', 'InvalidFilterKey', `The simulated account does not support the filter ${String(filter.key)}.`);
+                throw serviceError(
+                  'ssm',
+                  'InvalidFilterKey',
+                  `The simulated account does not support the filter ${String(filter.key)}.`,
+                );
             }
           });
         const cmds = input.CommandId ? [findCommand(input.CommandId)] : ssmCommands.filter(matches);
@@ -898,7 +939,8 @@ export function createSimulatedAccount(
     endMs: number,
   ): { Timestamps: Date[]; Values: number[] } | undefined => {
     const dimension = stat?.Metric?.Dimensions?.find((d) => d.Name === 'InstanceId');
-    if (stat?.Metric?.Namespace !== 'AWS/EC2' || stat.Metric.MetricName !== 'CPUUtilization' || !dimension) return undefined;
+    if (stat?.Metric?.Namespace !== 'AWS/EC2' || stat.Metric.MetricName !== 'CPUUtilization' || !dimension)
+      return undefined;
     const instance = scenario.instances.find((i) => i.id === dimension.Value);
     const entries = instance?.cpu ?? scenario.metrics['AWS/EC2/CPUUtilization'];
     if (!instance || !entries) return { Timestamps: [], Values: [] };
@@ -907,7 +949,11 @@ export function createSimulatedAccount(
     const readableUntil = now() - scenario.metricDelaySeconds * 1000;
     const timestamps: Date[] = [];
     const values: number[] = [];
-    for (let t = Math.ceil(startMs / periodMs) * periodMs; t < endMs && t + periodMs <= readableUntil; t += periodMs) {
+    for (
+      let t = Math.ceil(startMs / periodMs) * periodMs;
+      t < endMs && t + periodMs <= readableUntil;
+      t += periodMs
+    ) {
       const samples: number[] = [];
       for (let u = t; u < t + periodMs; u += 10_000) {
         const value = at(entries, u)?.entry.value;
@@ -959,7 +1005,8 @@ export function createSimulatedAccount(
         const results = (input.MetricDataQueries ?? []).map((query) => {
           const stat = query.MetricStat;
           const perInstance = instanceCpu(stat, startMs, endMs);
-          if (perInstance) return { Id: query.Id, Label: 'CPUUtilization', ...perInstance, StatusCode: 'Complete' };
+          if (perInstance)
+            return { Id: query.Id, Label: 'CPUUtilization', ...perInstance, StatusCode: 'Complete' };
           const key = stat ? `${stat.Metric?.Namespace ?? ''}/${stat.Metric?.MetricName ?? ''}` : '';
           const entries = scenario.metrics[key];
           const periodMs = (stat?.Period ?? 60) * 1000;
@@ -988,7 +1035,11 @@ export function createSimulatedAccount(
       command: cloudWatchSdk.PutMetricDataCommand,
       name: 'PutMetricData',
       handle: (input: cloudWatchSdk.PutMetricDataCommandInput) => {
-        putMetrics.push({ at: isoAt(now()), namespace: input.Namespace ?? '', metricData: input.MetricData ?? [] });
+        putMetrics.push({
+          at: isoAt(now()),
+          namespace: input.Namespace ?? '',
+          metricData: input.MetricData ?? [],
+        });
         return {};
       },
     },
@@ -1008,7 +1059,9 @@ export function createSimulatedAccount(
           .map(([name, entries]) => {
             const inService = at(entries)?.entry.inService ?? 0;
             const instances = Array.from({ length: inService }, (_, index) => ({
-              InstanceId: scenario.instances[index]?.id ?? `i-${name.replace(/[^a-z0-9]/gi, '').slice(0, 8)}${String(index + 1).padStart(8, '0')}`,
+              InstanceId:
+                scenario.instances[index]?.id ??
+                `i-${name.replace(/[^a-z0-9]/gi, '').slice(0, 8)}${String(index + 1).padStart(8, '0')}`,
               LifecycleState: 'InService',
               HealthStatus: 'Healthy',
               AvailabilityZone: `${region}a`,
@@ -1027,7 +1080,10 @@ export function createSimulatedAccount(
               Instances: instances,
               EnabledMetrics:
                 (scenario.preflight.asgMetricsCollection[name] ?? true)
-                  ? ['GroupInServiceInstances', 'GroupDesiredCapacity'].map((Metric) => ({ Metric, Granularity: '1Minute' }))
+                  ? ['GroupInServiceInstances', 'GroupDesiredCapacity'].map((Metric) => ({
+                      Metric,
+                      Granularity: '1Minute',
+                    }))
                   : [],
             };
           });
@@ -1043,7 +1099,8 @@ export function createSimulatedAccount(
       handle: (input: ec2Sdk.DescribeInstancesCommandInput) => {
         const filters = input.Filters ?? [];
         const matches = scenario.instances.filter((instance) => {
-          if (input.InstanceIds && input.InstanceIds.length > 0 && !input.InstanceIds.includes(instance.id)) return false;
+          if (input.InstanceIds && input.InstanceIds.length > 0 && !input.InstanceIds.includes(instance.id))
+            return false;
           return filters.every((filter) => {
             const values = filter.Values ?? [];
             const name = filter.Name ?? '';
@@ -1054,7 +1111,11 @@ export function createSimulatedAccount(
             if (name === 'tag-key') return values.some((k) => k in instance.tags);
             if (name === 'instance-state-name') return values.includes(instance.state);
             if (name === 'instance-id') return values.includes(instance.id);
-            throw serviceError('ec2', 'InvalidParameterValue', `The simulated account does not support the filter ${name}.`);
+            throw serviceError(
+              'ec2',
+              'InvalidParameterValue',
+              `The simulated account does not support the filter ${name}.`,
+            );
           });
         });
         return {
@@ -1090,7 +1151,11 @@ export function createSimulatedAccount(
         const machine = options.stateMachine;
         const prefix = machine ? `${machine.arn.replace(':stateMachine:', ':execution:')}:` : undefined;
         if (!machine || !prefix || !input.executionArn?.startsWith(prefix)) {
-          throw serviceError('states', 'ExecutionDoesNotExist', `Execution Does Not Exist: '${String(input.executionArn)}'`);
+          throw serviceError(
+            'states',
+            'ExecutionDoesNotExist',
+            `Execution Does Not Exist: '${String(input.executionArn)}'`,
+          );
         }
         return {
           stateMachineArn: machine.arn,
@@ -1105,7 +1170,8 @@ export function createSimulatedAccount(
       command: sfnSdk.ListExecutionsCommand,
       name: 'ListExecutions',
       handle: (input: sfnSdk.ListExecutionsCommandInput) => {
-        const machine = input.stateMachineArn ?? `arn:${partition}:states:${region}:${account}:stateMachine:unknown`;
+        const machine =
+          input.stateMachineArn ?? `arn:${partition}:states:${region}:${account}:stateMachine:unknown`;
         const executionPrefix = machine.replace(':stateMachine:', ':execution:');
         const running = [
           ...(options.ownExecutionArn ? [{ arn: options.ownExecutionArn, startMs: runStartMs }] : []),
@@ -1138,7 +1204,12 @@ export function createSimulatedAccount(
         if (startedExecutions.some((e) => e.arn === arn)) {
           throw serviceError('states', 'ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
         }
-        startedExecutions.push({ arn, name, ...(input.input !== undefined ? { input: input.input } : {}), atMs: now() });
+        startedExecutions.push({
+          arn,
+          name,
+          ...(input.input !== undefined ? { input: input.input } : {}),
+          atMs: now(),
+        });
         return { executionArn: arn, startDate: new Date(now()) };
       },
     },
@@ -1203,7 +1274,9 @@ export function createSimulatedAccount(
           Contents: contents,
           KeyCount: contents.length,
           IsTruncated: truncated,
-          ...(truncated && last ? { NextContinuationToken: Buffer.from(last.Key, 'utf8').toString('base64') } : {}),
+          ...(truncated && last
+            ? { NextContinuationToken: Buffer.from(last.Key, 'utf8').toString('base64') }
+            : {}),
           ...(input.ContinuationToken !== undefined ? { ContinuationToken: input.ContinuationToken } : {}),
           MaxKeys: pageSize,
           Name: input.Bucket,
@@ -1245,14 +1318,22 @@ export function createSimulatedAccount(
   const dynamodbItems = new Map<string, Record<string, dynamodbSdk.AttributeValue>>();
   const tableOf = (name: string | undefined): string => {
     if (name === undefined || name !== settings.runLockTable) {
-      throw serviceError('dynamodb', 'ResourceNotFoundException', `Requested resource not found: Table: ${String(name)} not found`);
+      throw serviceError(
+        'dynamodb',
+        'ResourceNotFoundException',
+        `Requested resource not found: Table: ${String(name)} not found`,
+      );
     }
     return name;
   };
   const itemKey = (table: string, key: Record<string, dynamodbSdk.AttributeValue> | undefined): string => {
     const pk = key?.pk?.S;
     if (pk === undefined) {
-      throw serviceError('dynamodb', 'ValidationException', 'The provided key element does not match the schema');
+      throw serviceError(
+        'dynamodb',
+        'ValidationException',
+        'The provided key element does not match the schema',
+      );
     }
     return `${table}/${pk}`;
   };
@@ -1260,7 +1341,11 @@ export function createSimulatedAccount(
     old: Record<string, dynamodbSdk.AttributeValue> | undefined,
     returnOld: string | undefined,
   ): Error => {
-    const error = serviceError('dynamodb', 'ConditionalCheckFailedException', 'The conditional request failed');
+    const error = serviceError(
+      'dynamodb',
+      'ConditionalCheckFailedException',
+      'The conditional request failed',
+    );
     if (returnOld === 'ALL_OLD' && old) Object.assign(error, { Item: structuredClone(old) });
     return error;
   };
@@ -1271,7 +1356,9 @@ export function createSimulatedAccount(
   ): boolean => (expression === undefined ? true : evaluateCondition(expression, item, values ?? {}));
   if (scenario.runningExecutions > 0 && settings.runLockTable) {
     // The most recent other run in flight (see ListExecutions) holds the lock.
-    const machineExecutions = (options.ownExecutionArn ?? `arn:${partition}:states:${region}:${account}:execution:unknown:run`).replace(/:[^:]*$/, '');
+    const machineExecutions = (
+      options.ownExecutionArn ?? `arn:${partition}:states:${region}:${account}:execution:unknown:run`
+    ).replace(/:[^:]*$/, '');
     const acquiredMs = runStartMs - 600_000;
     dynamodbItems.set(`${settings.runLockTable}/run-lock`, {
       pk: { S: 'run-lock' },
@@ -1342,18 +1429,14 @@ export function createSimulatedAccount(
   // ---------------------------------------------------------------------------------------------
   const recordable = (service: SimulatedService, command: string, value: unknown): unknown => {
     if (service === 's3' && value && typeof value === 'object' && 'Body' in value) {
-      const body = (value).Body;
+      const body = value.Body;
       const size = command === 'PutObject' ? bodyToBuffer(body).length : undefined;
       return { ...value, Body: size === undefined ? '<stream>' : `<${size} bytes>` };
     }
     return value;
   };
 
-  const invoke = async (
-    service: SimulatedSdkService,
-    route: Route,
-    input: unknown,
-  ): Promise<object> => {
+  const invoke = async (service: SimulatedSdkService, route: Route, input: unknown): Promise<object> => {
     const callAt = isoAt(now());
     const key = `${service}:${route.name}`;
     const inputCopy = structuredCloneSafe(recordable(service, route.name, input));
@@ -1371,10 +1454,19 @@ export function createSimulatedAccount(
         input: inputCopy,
         output: structuredCloneSafe(recordable(service, route.name, output)),
       });
-      return { ...output, $metadata: { httpStatusCode: 200, requestId: `rehearsal-${calls.length}`, attempts: 1 } };
+      return {
+        ...output,
+        $metadata: { httpStatusCode: 200, requestId: `rehearsal-${calls.length}`, attempts: 1 },
+      };
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      record({ at: callAt, service, command: route.name, input: inputCopy, error: `${err.name}: ${err.message}` });
+      record({
+        at: callAt,
+        service,
+        command: route.name,
+        input: inputCopy,
+        error: `${err.name}: ${err.message}`,
+      });
       throw err;
     }
   };
@@ -1391,10 +1483,17 @@ export function createSimulatedAccount(
     stub.send.callsFake((command: unknown) => {
       const name = (command as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
       const error = new UnsimulatedCallError(service, name);
-      record({ at: isoAt(now()), service, command: name, input: (command as { input?: unknown }).input, error: `${error.name}: ${error.message}` });
+      record({
+        at: isoAt(now()),
+        service,
+        command: name,
+        input: (command as { input?: unknown }).input,
+        error: `${error.name}: ${error.message}`,
+      });
       return Promise.reject(error);
     });
-    for (const route of routes) stub.on(route.command).callsFake((input: unknown) => invoke(service, route, input));
+    for (const route of routes)
+      stub.on(route.command).callsFake((input: unknown) => invoke(service, route, input));
   };
 
   wire('fis', clients.fis, fisRoutes);
@@ -1413,7 +1512,9 @@ export function createSimulatedAccount(
   // ---------------------------------------------------------------------------------------------
   // fetch
   // ---------------------------------------------------------------------------------------------
-  const httpEntries = new Map(Object.entries(scenario.http).map(([url, entries]) => [normalizeUrl(url), entries]));
+  const httpEntries = new Map(
+    Object.entries(scenario.http).map(([url, entries]) => [normalizeUrl(url), entries]),
+  );
   const simulatedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
@@ -1429,20 +1530,44 @@ export function createSimulatedAccount(
           await virtualDelay(delaySeconds * 1000, init?.signal ?? undefined);
         } catch (error) {
           const err = error instanceof Error ? error : new Error(String(error));
-          record({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+          record({
+            at: callAt,
+            service: 'http',
+            command: method,
+            input: { url },
+            error: `${err.name}: ${err.message}`,
+          });
           throw err;
         }
       }
-      record({ at: callAt, service: 'http', command: method, input: { url }, output: { status, simulated: true } });
+      record({
+        at: callAt,
+        service: 'http',
+        command: method,
+        input: { url },
+        output: { status, simulated: true },
+      });
       return new Response(noBody ? null : (current?.entry.body ?? ''), { status });
     }
     try {
       const response = await clock.trackIo(realFetch(input, init));
-      record({ at: callAt, service: 'http', command: method, input: { url }, output: { status: response.status } });
+      record({
+        at: callAt,
+        service: 'http',
+        command: method,
+        input: { url },
+        output: { status: response.status },
+      });
       return response;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      record({ at: callAt, service: 'http', command: method, input: { url }, error: `${err.name}: ${err.message}` });
+      record({
+        at: callAt,
+        service: 'http',
+        command: method,
+        input: { url },
+        error: `${err.name}: ${err.message}`,
+      });
       throw err;
     }
   };
@@ -1483,9 +1608,14 @@ function scalarOf(value: dynamodbSdk.AttributeValue | undefined): string | numbe
   return undefined;
 }
 
-function compare(left: string | number | undefined, operator: string, right: string | number | undefined): boolean {
+function compare(
+  left: string | number | undefined,
+  operator: string,
+  right: string | number | undefined,
+): boolean {
   // DynamoDB: a comparison with a missing attribute, or across types, is false.
-  if (left === undefined || right === undefined || typeof left !== typeof right) return operator === '<>' && left !== right;
+  if (left === undefined || right === undefined || typeof left !== typeof right)
+    return operator === '<>' && left !== right;
   switch (operator) {
     case '=':
       return left === right;
@@ -1512,11 +1642,17 @@ function evaluateTerm(term: string, item: Item | undefined, values: Item): boole
   if (comparison) {
     const [, name, operator, placeholder] = comparison as unknown as [string, string, string, string];
     if (!(placeholder in values)) {
-      throw serviceError('dynamodb', 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${placeholder}`);
+      throw serviceError(
+        'dynamodb',
+        'ValidationException',
+        `An expression attribute value used in expression is not defined; attribute value: ${placeholder}`,
+      );
     }
     return compare(scalarOf(item?.[name]), operator, scalarOf(values[placeholder]));
   }
-  throw new UnsupportedConditionError(`the simulated DynamoDB does not evaluate the condition term "${term}"`);
+  throw new UnsupportedConditionError(
+    `the simulated DynamoDB does not evaluate the condition term "${term}"`,
+  );
 }
 
 /**
@@ -1527,7 +1663,9 @@ function evaluateTerm(term: string, item: Item | undefined, values: Item): boole
 export function evaluateCondition(expression: string, item: Item | undefined, values: Item): boolean {
   return expression
     .split(/\s+OR\s+/i)
-    .some((conjunction) => conjunction.split(/\s+AND\s+/i).every((term) => evaluateTerm(term.trim(), item, values)));
+    .some((conjunction) =>
+      conjunction.split(/\s+AND\s+/i).every((term) => evaluateTerm(term.trim(), item, values)),
+    );
 }
 
 /**
@@ -1541,7 +1679,8 @@ export function applySetExpression(
   values: Item,
 ): Item {
   const match = /^\s*SET\s+(.+)$/i.exec(expression);
-  if (!match?.[1]) throw new UnsupportedConditionError(`the simulated DynamoDB does not apply "${expression}"`);
+  if (!match?.[1])
+    throw new UnsupportedConditionError(`the simulated DynamoDB does not apply "${expression}"`);
   for (const assignment of match[1].split(',')) {
     const parts = /^\s*(#?[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)\s*$/.exec(assignment);
     if (!parts?.[1] || !parts[2]) {
@@ -1550,7 +1689,11 @@ export function applySetExpression(
     const name = parts[1].startsWith('#') ? names[parts[1]] : parts[1];
     const value = values[parts[2]];
     if (name === undefined || value === undefined) {
-      throw serviceError('dynamodb', 'ValidationException', `An expression attribute name or value is not defined: ${assignment.trim()}`);
+      throw serviceError(
+        'dynamodb',
+        'ValidationException',
+        `An expression attribute name or value is not defined: ${assignment.trim()}`,
+      );
     }
     item[name] = structuredClone(value);
   }
@@ -1590,7 +1733,9 @@ function structuredCloneSafe(value: unknown): unknown {
   try {
     return structuredClone(value);
   } catch {
-    return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v))) as unknown;
+    return JSON.parse(
+      JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v)),
+    ) as unknown;
   }
 }
 
@@ -1609,7 +1754,9 @@ function actionStatus(status: string): string {
 }
 
 /** DescribeAlarms' metric fields for an alarm the scenario describes (none: a metric-math alarm). */
-function alarmMetricFields(metric: Scenario['alarmMetrics'][string] | undefined): Partial<cloudWatchSdk.MetricAlarm> {
+function alarmMetricFields(
+  metric: Scenario['alarmMetrics'][string] | undefined,
+): Partial<cloudWatchSdk.MetricAlarm> {
   if (!metric) return {};
   const slash = metric.metric.lastIndexOf('/');
   return {

@@ -22,7 +22,11 @@ export interface PreflightServiceContext {
   /** The deployment's schedules by name. */
   readonly schedules: Readonly<Record<string, SimulatedSchedule>>;
   /** Builds an error as the SDK throws it (see `serviceError`). */
-  readonly error: (service: 'ssm' | 'scheduler' | 'iam' | 'servicequotas', name: string, message: string) => Error;
+  readonly error: (
+    service: 'ssm' | 'scheduler' | 'iam' | 'servicequotas',
+    name: string,
+    message: string,
+  ) => Error;
 }
 
 /** One simulated API operation (the same shape the account's route tables use). */
@@ -101,7 +105,9 @@ export function preflightRoutes(ctx: PreflightServiceContext): {
             AssumeRolePolicyDocument: encodeURIComponent(
               JSON.stringify({
                 Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Principal: { Service: 'fis.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+                Statement: [
+                  { Effect: 'Allow', Principal: { Service: 'fis.amazonaws.com' }, Action: 'sts:AssumeRole' },
+                ],
               }),
             ),
             MaxSessionDuration: 3600,
@@ -202,7 +208,8 @@ export function preflightRoutes(ctx: PreflightServiceContext): {
       name: 'DescribeDocument',
       handle: (input: ssmSdk.DescribeDocumentCommandInput) => {
         const name = input.Name ?? '';
-        if (pre.missingDocuments.includes(name)) throw ctx.error('ssm', 'InvalidDocument', 'The specified document does not exist.');
+        if (pre.missingDocuments.includes(name))
+          throw ctx.error('ssm', 'InvalidDocument', 'The specified document does not exist.');
         return {
           Document: {
             Name: name,

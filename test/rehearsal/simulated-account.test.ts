@@ -78,11 +78,34 @@ const base: ScenarioInput = {
     { id: 'i-0002', tags: { app: 'shop' }, state: 'running' },
     { id: 'i-0003', tags: { app: 'shop', 'chaos-ready': 'true' }, state: 'stopped' },
   ],
-  alarms: { 'shop-5xx': [{ at: '0s', state: 'OK' }, { at: 'fault+90s', state: 'ALARM' }] },
-  http: { 'https://shop.example.com/health': [{ at: '0s', status: 200, body: 'ok' }, { at: 'fault+60s', status: 503 }] },
-  asgs: { 'shop-asg': [{ at: '0s', inService: 3 }, { at: 'fault+240s', inService: 4 }] },
-  metrics: { 'AWS/ApplicationELB/TargetResponseTime': [{ at: '0s', value: 0.2 }, { at: '120s', value: 0.9 }] },
-  killSwitch: [{ at: '0s', value: 'off' }, { at: '600s', value: 'on' }],
+  alarms: {
+    'shop-5xx': [
+      { at: '0s', state: 'OK' },
+      { at: 'fault+90s', state: 'ALARM' },
+    ],
+  },
+  http: {
+    'https://shop.example.com/health': [
+      { at: '0s', status: 200, body: 'ok' },
+      { at: 'fault+60s', status: 503 },
+    ],
+  },
+  asgs: {
+    'shop-asg': [
+      { at: '0s', inService: 3 },
+      { at: 'fault+240s', inService: 4 },
+    ],
+  },
+  metrics: {
+    'AWS/ApplicationELB/TargetResponseTime': [
+      { at: '0s', value: 0.2 },
+      { at: '120s', value: 0.9 },
+    ],
+  },
+  killSwitch: [
+    { at: '0s', value: 'off' },
+    { at: '600s', value: 'on' },
+  ],
   runningExecutions: 1,
 };
 
@@ -96,7 +119,9 @@ function setUp(overrides: Partial<ScenarioInput> = {}): { account: SimulatedAcco
   return { account, clock };
 }
 
-const start = (extra: Partial<StartExperimentCommandInput> & Record<string, unknown> = {}): StartExperimentCommand =>
+const start = (
+  extra: Partial<StartExperimentCommandInput> & Record<string, unknown> = {},
+): StartExperimentCommand =>
   new StartExperimentCommand({ experimentTemplateId: TEMPLATE, clientToken: 'run-1', ...extra });
 
 async function statusOf(account: SimulatedAccount, id: string): Promise<string | undefined> {
@@ -120,7 +145,9 @@ describe('createSimulatedAccount', () => {
       await account.clients.fis.send(start());
       clock.advance(100);
 
-      const answer = await account.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }));
+      const answer = await account.clients.cloudWatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }),
+      );
 
       expect(answer.MetricAlarms).toEqual([
         expect.objectContaining({
@@ -136,17 +163,23 @@ describe('createSimulatedAccount', () => {
       const { account, clock } = setUp();
       clock.advance(3600);
 
-      const answer = await account.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }));
+      const answer = await account.clients.cloudWatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }),
+      );
 
       expect(answer.MetricAlarms?.[0]?.StateValue).toBe('OK');
     });
 
     it('describes the metric behind an alarm when the scenario gives one, so reports can chart it', async () => {
       const { account } = setUp({
-        alarmMetrics: { 'shop-5xx': { metric: 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count', threshold: 10 } },
+        alarmMetrics: {
+          'shop-5xx': { metric: 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count', threshold: 10 },
+        },
       });
 
-      const answer = await account.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }));
+      const answer = await account.clients.cloudWatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }),
+      );
 
       expect(answer.MetricAlarms?.[0]).toMatchObject({
         Namespace: 'AWS/ApplicationELB',
@@ -160,7 +193,9 @@ describe('createSimulatedAccount', () => {
     it('describes an alarm without a metric as a metric-math alarm (no MetricName)', async () => {
       const { account } = setUp();
 
-      const answer = await account.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }));
+      const answer = await account.clients.cloudWatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['shop-5xx'] }),
+      );
 
       expect(answer.MetricAlarms?.[0]?.MetricName).toBeUndefined();
     });
@@ -168,7 +203,9 @@ describe('createSimulatedAccount', () => {
     it('omits alarms the scenario does not know, as CloudWatch does', async () => {
       const { account } = setUp();
 
-      const answer = await account.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['nope'] }));
+      const answer = await account.clients.cloudWatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['nope'] }),
+      );
 
       expect(answer.MetricAlarms).toEqual([]);
     });
@@ -230,7 +267,10 @@ describe('createSimulatedAccount', () => {
           StartTime: new Date(START),
           EndTime: new Date(START + 300_000),
           MetricDataQueries: [
-            { Id: 'm0', MetricStat: { Metric: { Namespace: 'X', MetricName: 'Y' }, Period: 60, Stat: 'Average' } },
+            {
+              Id: 'm0',
+              MetricStat: { Metric: { Namespace: 'X', MetricName: 'Y' }, Period: 60, Stat: 'Average' },
+            },
           ],
         }),
       );
@@ -242,11 +282,17 @@ describe('createSimulatedAccount', () => {
       const { account } = setUp();
 
       await account.clients.cloudWatch.send(
-        new PutMetricDataCommand({ Namespace: 'ChaosCadence', MetricData: [{ MetricName: 'HypothesisHeld', Value: 1 }] }),
+        new PutMetricDataCommand({
+          Namespace: 'ChaosCadence',
+          MetricData: [{ MetricName: 'HypothesisHeld', Value: 1 }],
+        }),
       );
 
       expect(account.putMetrics).toEqual([
-        expect.objectContaining({ namespace: 'ChaosCadence', metricData: [{ MetricName: 'HypothesisHeld', Value: 1 }] }),
+        expect.objectContaining({
+          namespace: 'ChaosCadence',
+          metricData: [{ MetricName: 'HypothesisHeld', Value: 1 }],
+        }),
       ]);
     });
   });
@@ -278,7 +324,9 @@ describe('createSimulatedAccount', () => {
         }),
       );
 
-      expect(answer.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId)).toEqual(['i-0001']);
+      expect(answer.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId)).toEqual([
+        'i-0001',
+      ]);
     });
   });
 
@@ -326,7 +374,9 @@ describe('createSimulatedAccount', () => {
     it('runs a skip-all experiment as a dry run that injects nothing', async () => {
       const { account, clock } = setUp();
 
-      const id = (await account.clients.fis.send(start({ experimentOptions: { actionsMode: 'skip-all' } }))).experiment?.id ?? '';
+      const id =
+        (await account.clients.fis.send(start({ experimentOptions: { actionsMode: 'skip-all' } }))).experiment
+          ?.id ?? '';
       clock.advance(10);
 
       expect(await statusOf(account, id)).toBe('completed');
@@ -371,7 +421,10 @@ describe('createSimulatedAccount', () => {
       const answer = await account.clients.fis.send(new ListExperimentsCommand({}));
 
       expect(answer.experiments).toEqual([
-        expect.objectContaining({ experimentTemplateId: TEMPLATE, tags: { 'chaos-cadence:run-id': 'run-1' } }),
+        expect.objectContaining({
+          experimentTemplateId: TEMPLATE,
+          tags: { 'chaos-cadence:run-id': 'run-1' },
+        }),
       ]);
     });
   });
@@ -396,7 +449,9 @@ describe('createSimulatedAccount', () => {
 
     it('answers a parameter put during the run', async () => {
       const { account, clock } = setUp();
-      await account.clients.ssm.send(new PutParameterCommand({ Name: KILL_SWITCH, Value: 'on', Overwrite: true }));
+      await account.clients.ssm.send(
+        new PutParameterCommand({ Name: KILL_SWITCH, Value: 'on', Overwrite: true }),
+      );
       clock.advance(1);
 
       const answer = await account.clients.ssm.send(new GetParameterCommand({ Name: KILL_SWITCH }));
@@ -407,7 +462,9 @@ describe('createSimulatedAccount', () => {
     it('answers the change calendar state', async () => {
       const { account } = setUp({ changeCalendar: 'CLOSED' });
 
-      const answer = await account.clients.ssm.send(new GetCalendarStateCommand({ CalendarNames: ['freeze'] }));
+      const answer = await account.clients.ssm.send(
+        new GetCalendarStateCommand({ CalendarNames: ['freeze'] }),
+      );
 
       expect(answer.State).toBe('CLOSED');
     });
@@ -427,13 +484,19 @@ describe('createSimulatedAccount', () => {
         new ListCommandInvocationsCommand({ CommandId: sent.Command?.CommandId }),
       );
 
-      expect(answer.CommandInvocations?.map((i) => [i.InstanceId, i.Status])).toEqual([['i-0001', 'Success']]);
+      expect(answer.CommandInvocations?.map((i) => [i.InstanceId, i.Status])).toEqual([
+        ['i-0001', 'Success'],
+      ]);
     });
 
     it('finds a sent command by document and time, with its comment', async () => {
       const { account, clock } = setUp();
       await account.clients.ssm.send(
-        new SendCommandCommand({ DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ['i-0001'], Comment: 'run-1 web' }),
+        new SendCommandCommand({
+          DocumentName: 'AWSFIS-Run-CPU-Stress',
+          InstanceIds: ['i-0001'],
+          Comment: 'run-1 web',
+        }),
       );
       clock.advance(10);
 
@@ -482,7 +545,9 @@ describe('createSimulatedAccount', () => {
         new SendCommandCommand({ DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ['i-0001'] }),
       );
 
-      expect(sent.Command?.CommandId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(sent.Command?.CommandId).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     });
 
     it('rejects a SendCommand with more than 50 InstanceIds with ValidationException, sending nothing', async () => {
@@ -490,12 +555,16 @@ describe('createSimulatedAccount', () => {
       const ids = Array.from({ length: 51 }, (_, i) => `i-${String(i).padStart(8, '0')}`);
 
       const error = await errorOf(
-        account.clients.ssm.send(new SendCommandCommand({ DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids })),
+        account.clients.ssm.send(
+          new SendCommandCommand({ DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids }),
+        ),
       );
 
       expect([error.name, error.message]).toEqual([
         'ValidationException',
-        expect.stringContaining("at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50"),
+        expect.stringContaining(
+          "at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50",
+        ),
       ]);
       expect(account.ssmCommands).toEqual([]);
     });
@@ -503,7 +572,9 @@ describe('createSimulatedAccount', () => {
     it('rejects a command id that is not 36 characters long with ValidationException', async () => {
       const { account } = setUp();
 
-      const error = await errorOf(account.clients.ssm.send(new CancelCommandCommand({ CommandId: 'rehearsal-0001' })));
+      const error = await errorOf(
+        account.clients.ssm.send(new CancelCommandCommand({ CommandId: 'rehearsal-0001' })),
+      );
 
       expect([error.name, error.message]).toEqual([
         'ValidationException',
@@ -528,10 +599,16 @@ describe('createSimulatedAccount', () => {
 
     it('stores objects, lists them and reads them back', async () => {
       const { account } = setUp();
-      await account.clients.s3.send(new PutObjectCommand({ Bucket: 'results', Key: 'runs/a.json', Body: '{"a":1}' }));
+      await account.clients.s3.send(
+        new PutObjectCommand({ Bucket: 'results', Key: 'runs/a.json', Body: '{"a":1}' }),
+      );
 
-      const listed = await account.clients.s3.send(new ListObjectsV2Command({ Bucket: 'results', Prefix: 'runs/' }));
-      const read = await account.clients.s3.send(new GetObjectCommand({ Bucket: 'results', Key: 'runs/a.json' }));
+      const listed = await account.clients.s3.send(
+        new ListObjectsV2Command({ Bucket: 'results', Prefix: 'runs/' }),
+      );
+      const read = await account.clients.s3.send(
+        new GetObjectCommand({ Bucket: 'results', Key: 'runs/a.json' }),
+      );
 
       expect(listed.Contents?.map((c) => c.Key)).toEqual(['runs/a.json']);
       expect(await read.Body?.transformToString()).toBe('{"a":1}');
@@ -540,7 +617,9 @@ describe('createSimulatedAccount', () => {
     it('rejects reading a missing object with NoSuchKey', async () => {
       const { account } = setUp();
 
-      const error = await errorOf(account.clients.s3.send(new GetObjectCommand({ Bucket: 'results', Key: 'x' })));
+      const error = await errorOf(
+        account.clients.s3.send(new GetObjectCommand({ Bucket: 'results', Key: 'x' })),
+      );
 
       expect(error.name).toBe('NoSuchKey');
     });
@@ -548,17 +627,25 @@ describe('createSimulatedAccount', () => {
     it('presigns URLs offline with the fake credentials', async () => {
       const { account } = setUp();
 
-      const url = await getSignedUrl(account.clients.s3, new GetObjectCommand({ Bucket: 'results', Key: 'r.html' }), {
-        expiresIn: 60,
-      });
+      const url = await getSignedUrl(
+        account.clients.s3,
+        new GetObjectCommand({ Bucket: 'results', Key: 'r.html' }),
+        {
+          expiresIn: 60,
+        },
+      );
 
-      expect(url).toMatch(/^https:\/\/results\.s3\.eu-central-1\.amazonaws\.com\/r\.html\?.*X-Amz-Signature=/);
+      expect(url).toMatch(
+        /^https:\/\/results\.s3\.eu-central-1\.amazonaws\.com\/r\.html\?.*X-Amz-Signature=/,
+      );
     });
 
     it('captures SNS messages', async () => {
       const { account } = setUp();
 
-      await account.clients.sns.send(new PublishCommand({ TopicArn: settings.topicArn, Subject: 'hi', Message: 'body' }));
+      await account.clients.sns.send(
+        new PublishCommand({ TopicArn: settings.topicArn, Subject: 'hi', Message: 'body' }),
+      );
 
       expect(account.snsMessages).toEqual([expect.objectContaining({ subject: 'hi', message: 'body' })]);
     });
@@ -571,7 +658,9 @@ describe('createSimulatedAccount', () => {
       const { account } = setUp();
 
       const error = await errorOf(
-        account.clients.sns.send(new PublishCommand({ TopicArn: settings.topicArn, Subject: subject, Message: 'x' })),
+        account.clients.sns.send(
+          new PublishCommand({ TopicArn: settings.topicArn, Subject: subject, Message: 'x' }),
+        ),
       );
 
       expect([error.name, error.message, account.snsMessages]).toEqual([
@@ -585,7 +674,9 @@ describe('createSimulatedAccount', () => {
       const { account } = setUp();
 
       const error = await errorOf(
-        account.clients.sns.send(new PublishCommand({ TopicArn: settings.topicArn, Message: 'x'.repeat(262_145) })),
+        account.clients.sns.send(
+          new PublishCommand({ TopicArn: settings.topicArn, Message: 'x'.repeat(262_145) }),
+        ),
       );
 
       expect(error.message).toBe('Invalid parameter: Message too long');
@@ -608,7 +699,9 @@ describe('createSimulatedAccount', () => {
 
     it('injects the scenario API failures in order, then answers normally', async () => {
       const { account } = setUp({
-        apiFailures: [{ call: 'fis:StartExperiment', error: 'ThrottlingException', message: 'Rate exceeded', times: 2 }],
+        apiFailures: [
+          { call: 'fis:StartExperiment', error: 'ThrottlingException', message: 'Rate exceeded', times: 2 },
+        ],
       });
 
       const first = await errorOf(account.clients.fis.send(start()));
@@ -625,7 +718,9 @@ describe('createSimulatedAccount', () => {
     });
 
     it('records every call in order with its virtual time, input and output or error', async () => {
-      const { account, clock } = setUp({ apiFailures: [{ call: 'ssm:GetParameter', error: 'AccessDeniedException' }] });
+      const { account, clock } = setUp({
+        apiFailures: [{ call: 'ssm:GetParameter', error: 'AccessDeniedException' }],
+      });
       await errorOf(account.clients.ssm.send(new GetParameterCommand({ Name: KILL_SWITCH })));
       clock.advance(15);
 

@@ -82,8 +82,7 @@ describe('createSimulatedAccount: DynamoDB (run lock)', () => {
     const account = setUp({ runningExecutions: 1 });
 
     const failure = (await account.clients.dynamodb?.send(acquire('this-run')).catch((e: unknown) => e)) as
-      | ConditionalCheckFailedException
-      | undefined;
+      ConditionalCheckFailedException | undefined;
 
     expect(failure).toBeInstanceOf(ConditionalCheckFailedException);
     expect(failure?.Item?.runId).toEqual({ S: 'other-run-1' });
@@ -131,7 +130,9 @@ describe('evaluateCondition', () => {
   });
 
   it('compares numbers as numbers, not as text', () => {
-    expect(evaluateCondition('expiresAt < :now', { expiresAt: { N: '9' } }, { ':now': { N: '10' } })).toBe(true);
+    expect(evaluateCondition('expiresAt < :now', { expiresAt: { N: '9' } }, { ':now': { N: '10' } })).toBe(
+      true,
+    );
   });
 
   it('rejects an expression it cannot evaluate', () => {

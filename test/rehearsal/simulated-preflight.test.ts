@@ -41,7 +41,9 @@ function mismatches(m: Model, shapeName: string, value: unknown, path: string): 
       if (typeof value !== 'object' || value === null) return [`${path}: expected a structure`];
       return Object.entries(value).flatMap(([key, v]) => {
         const member = shape.members?.[key];
-        return member ? mismatches(m, member.shape, v, `${path}.${key}`) : [`${path}.${key}: not in ${shapeName}`];
+        return member
+          ? mismatches(m, member.shape, v, `${path}.${key}`)
+          : [`${path}.${key}: not in ${shapeName}`];
       });
     case 'list':
       return Array.isArray(value)
@@ -49,7 +51,9 @@ function mismatches(m: Model, shapeName: string, value: unknown, path: string): 
         : [`${path}: expected a list`];
     case 'map':
       return typeof value === 'object' && value !== null
-        ? Object.entries(value).flatMap(([k, v]) => mismatches(m, shape.value?.shape ?? '', v, `${path}.${k}`))
+        ? Object.entries(value).flatMap(([k, v]) =>
+            mismatches(m, shape.value?.shape ?? '', v, `${path}.${k}`),
+          )
         : [`${path}: expected a map`];
     case 'string':
       return typeof value === 'string' ? [] : [`${path}: expected a string`];
@@ -62,7 +66,9 @@ function mismatches(m: Model, shapeName: string, value: unknown, path: string): 
       return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
     case 'timestamp':
       // By tag, not instanceof: the recorded copy may come from another realm.
-      return Object.prototype.toString.call(value) === '[object Date]' ? [] : [`${path}: expected a timestamp`];
+      return Object.prototype.toString.call(value) === '[object Date]'
+        ? []
+        : [`${path}: expected a timestamp`];
     default:
       return [];
   }
@@ -89,10 +95,14 @@ const NEW_OPERATIONS = [
     const problems = calls.flatMap((call) => {
       const m = model(call.service);
       const output = m.operations[call.command]?.output?.shape;
-      return output ? mismatches(m, output, call.output, `${call.service}:${call.command}`) : [`${call.command}: no output`];
+      return output
+        ? mismatches(m, output, call.output, `${call.service}:${call.command}`)
+        : [`${call.command}: no output`];
     });
 
-    expect([...new Set(calls.map((c) => `${c.service}:${c.command}`))].sort()).toEqual([...NEW_OPERATIONS].sort());
+    expect([...new Set(calls.map((c) => `${c.service}:${c.command}`))].sort()).toEqual(
+      [...NEW_OPERATIONS].sort(),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -103,7 +113,9 @@ const NEW_OPERATIONS = [
     );
 
     expect(account.calls.find((c) => c.command === 'ListSubscriptionsByTopic')?.output).toMatchObject({
-      Subscriptions: [{ SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'sre@example.com' }],
+      Subscriptions: [
+        { SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'sre@example.com' },
+      ],
     });
   });
 });
