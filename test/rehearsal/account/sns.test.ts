@@ -1,4 +1,4 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { ListSubscriptionsByTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { settings, setUp, errorOf } from './fixture';
 
 describe('simulated SNS', () => {
@@ -42,5 +42,25 @@ describe('simulated SNS', () => {
     );
 
     expect(error.message).toBe('Invalid parameter: Message too long');
+  });
+
+  it("lists the topic's email subscriptions, a pending one as PendingConfirmation", async () => {
+    const { account } = setUp({
+      preflight: {
+        subscriptions: [{ endpoint: 'ops@example.com' }, { endpoint: 'dev@example.com', status: 'pending' }],
+      },
+    });
+
+    const answer = await account.clients.sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: settings.topicArn }),
+    );
+
+    expect(
+      answer.Subscriptions?.map((s) => [s.Endpoint, s.SubscriptionArn?.startsWith(settings.topicArn)]),
+    ).toEqual([
+      ['ops@example.com', true],
+      ['dev@example.com', false],
+    ]);
+    expect(answer.Subscriptions?.[1]?.SubscriptionArn).toBe('PendingConfirmation');
   });
 });

@@ -1,5 +1,7 @@
 import {
   CancelCommandCommand,
+  DescribeDocumentCommand,
+  DescribeInstanceInformationCommand,
   GetCalendarStateCommand,
   GetParameterCommand,
   ListCommandInvocationsCommand,
@@ -157,5 +159,33 @@ describe('simulated SSM', () => {
       'ValidationException',
       expect.stringContaining("at 'commandId' failed to satisfy constraint"),
     ]);
+  });
+
+  it('lists the managed instances for the preflight, leaving out those SSM does not know', async () => {
+    const { account } = setUp({
+      preflight: {
+        agents: { 'i-0002': { pingStatus: 'ConnectionLost' }, 'i-0003': { pingStatus: 'unmanaged' } },
+      },
+    });
+
+    const answer = await account.clients.ssm.send(new DescribeInstanceInformationCommand({}));
+
+    expect(answer.InstanceInformationList?.map((i) => [i.InstanceId, i.PingStatus, i.PlatformType])).toEqual([
+      ['i-0001', 'Online', 'Linux'],
+      ['i-0002', 'ConnectionLost', 'Linux'],
+    ]);
+  });
+
+  it('describes the stress document, or rejects it with InvalidDocument when the scenario says it is missing', async () => {
+    const { account } = setUp({ preflight: { missingDocuments: ['AWSFIS-Run-CPU-Stress'] } });
+
+    const present = await account.clients.ssm.send(
+      new DescribeDocumentCommand({ Name: 'AWS-RunShellScript' }),
+    );
+    const missing = await errorOf(
+      account.clients.ssm.send(new DescribeDocumentCommand({ Name: 'AWSFIS-Run-CPU-Stress' })),
+    );
+
+    expect([present.Document?.Status, missing.name]).toEqual(['Active', 'InvalidDocument']);
   });
 });
