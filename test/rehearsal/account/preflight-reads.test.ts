@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { preflightOffline } from '../../lib/preflight/offline';
-import { exampleConfig, readyScenario } from '../lambdas/preflight/fixtures';
+import { preflightOffline } from '../../../lib/preflight/offline';
+import { exampleConfig, readyScenario } from '../../lambdas/preflight/fixtures';
 
 /** AWS's own service models (Debian python3-botocore; `npm test` installs it). */
 const BOTOCORE = process.env.BOTOCORE_DATA ?? '/usr/lib/python3/dist-packages/botocore/data';
@@ -84,38 +84,41 @@ const NEW_OPERATIONS = [
   'sns:ListSubscriptionsByTopic',
 ];
 
-(existsSync(BOTOCORE) ? describe : describe.skip)('the simulated preflight services', () => {
-  it('answer every read of a preflight with the fields AWS service models define', async () => {
-    const { account } = await preflightOffline(
-      exampleConfig(),
-      readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
-    );
-    const calls = account.calls.filter((c) => NEW_OPERATIONS.includes(`${c.service}:${c.command}`));
+(existsSync(BOTOCORE) ? describe : describe.skip)(
+  'the simulated preflight reads (Scheduler, IAM, Service Quotas, SSM, SNS)',
+  () => {
+    it('answer every read of a preflight with the fields AWS service models define', async () => {
+      const { account } = await preflightOffline(
+        exampleConfig(),
+        readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
+      );
+      const calls = account.calls.filter((c) => NEW_OPERATIONS.includes(`${c.service}:${c.command}`));
 
-    const problems = calls.flatMap((call) => {
-      const m = model(call.service);
-      const output = m.operations[call.command]?.output?.shape;
-      return output
-        ? mismatches(m, output, call.output, `${call.service}:${call.command}`)
-        : [`${call.command}: no output`];
+      const problems = calls.flatMap((call) => {
+        const m = model(call.service);
+        const output = m.operations[call.command]?.output?.shape;
+        return output
+          ? mismatches(m, output, call.output, `${call.service}:${call.command}`)
+          : [`${call.command}: no output`];
+      });
+
+      expect([...new Set(calls.map((c) => `${c.service}:${c.command}`))].sort()).toEqual(
+        [...NEW_OPERATIONS].sort(),
+      );
+      expect(problems).toEqual([]);
     });
 
-    expect([...new Set(calls.map((c) => `${c.service}:${c.command}`))].sort()).toEqual(
-      [...NEW_OPERATIONS].sort(),
-    );
-    expect(problems).toEqual([]);
-  });
+    it('answers PendingConfirmation for an unconfirmed email subscription, as SNS does', async () => {
+      const { account } = await preflightOffline(
+        exampleConfig(),
+        readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
+      );
 
-  it('answers PendingConfirmation for an unconfirmed email subscription, as SNS does', async () => {
-    const { account } = await preflightOffline(
-      exampleConfig(),
-      readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
-    );
-
-    expect(account.calls.find((c) => c.command === 'ListSubscriptionsByTopic')?.output).toMatchObject({
-      Subscriptions: [
-        { SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'sre@example.com' },
-      ],
+      expect(account.calls.find((c) => c.command === 'ListSubscriptionsByTopic')?.output).toMatchObject({
+        Subscriptions: [
+          { SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'sre@example.com' },
+        ],
+      });
     });
-  });
-});
+  },
+);
