@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simulatedDynamoDb, type SimulatedDynamoDb } from '../lib/rehearsal/account/dynamodb';
 
 /**
  * A tiny local stand-in for the AWS APIs the Lambdas call, for the cold-init benchmark. The child
@@ -7,7 +8,8 @@ import type { AddressInfo } from 'node:net';
  * (client construction, credential resolution from env, request signing, serialization, HTTP, parsing)
  * and gets a minimal valid answer back. It speaks the protocols of the installed clients:
  * awsJson (SSM, Step Functions, CloudWatch), awsQuery / ec2Query (SNS, Auto Scaling, EC2), restJson (FIS)
- * and restXml (S3); plus `GET /health` for HTTP probes.
+ * and restXml (S3); plus `GET /health` for HTTP probes. DynamoDB is the rehearsal's simulated DynamoDB
+ * (lib/rehearsal/account/dynamodb.ts), so the run lock's conditional writes behave as AWS's do.
  */
 export interface FakeAws {
   /** `http://127.0.0.1:<port>` */
@@ -48,11 +50,6 @@ function jsonAnswer(operation: string, body: unknown, options: FakeAwsOptions): 
       return { executions: [] };
     case 'ListCommandInvocations':
       return { CommandInvocations: [] };
-    case 'PutItem':
-    case 'DeleteItem':
-      return {};
-    case 'GetItem':
-      return {};
     case 'DescribeAlarms': {
       const names = Array.isArray(input.AlarmNames) ? (input.AlarmNames as string[]) : [];
       return {
@@ -115,6 +112,31 @@ function queryAnswer(action: string, form: URLSearchParams): string | undefined 
   }
 }
 
+/** A DynamoDB answer (JSON protocol 1.0) from the simulated DynamoDB, errors as DynamoDB sends them. */
+async function dynamodbAnswer(
+  db: SimulatedDynamoDb,
+  operation: string,
+  body: unknown,
+): Promise<{ status: number; answer: object } | undefined> {
+  const route = db.routes.find((r) => r.name === operation);
+  if (!route) return undefined;
+  try {
+    // The parsed JSON body is the SDK's input shape (DynamoDB's JSON protocol spells items the same way).
+    return { status: 200, answer: await route.handle(body as never) };
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    const item = (err as { Item?: unknown }).Item;
+    return {
+      status: 400,
+      answer: {
+        __type: `com.amazonaws.dynamodb.v20120810#${err.name}`,
+        message: err.message,
+        ...(item !== undefined ? { Item: item } : {}),
+      },
+    };
+  }
+}
+
 /** FIS restJson: the experiment lifecycle, enough for start, poll, stop and sweep. */
 function fisAnswer(method: string, path: string, stopped: Set<string>): unknown {
   const experiment = (id: string, status: string) => ({
@@ -142,6 +164,7 @@ export async function startFakeAws(): Promise<FakeAws> {
   const requests = new Map<string, number>();
   const generic = new Set<string>();
   const stopped = new Set<string>();
+  const dynamodb = simulatedDynamoDb();
   const count = (key: string): void => {
     requests.set(key, (requests.get(key) ?? 0) + 1);
   };
@@ -162,10 +185,13 @@ export async function startFakeAws(): Promise<FakeAws> {
       } catch {
         parsed = {};
       }
-      const answer = jsonAnswer(operation, parsed, options);
-      if (answer === undefined) generic.add(`json:${operation}`);
       const version = target.startsWith('AmazonSSM') ? '1.1' : '1.0';
-      response.writeHead(200, { 'content-type': `application/x-amz-json-${version}` });
+      const dynamo = target.startsWith('DynamoDB_')
+        ? await dynamodbAnswer(dynamodb, operation, parsed)
+        : undefined;
+      const answer = dynamo?.answer ?? jsonAnswer(operation, parsed, options);
+      if (answer === undefined) generic.add(`json:${operation}`);
+      response.writeHead(dynamo?.status ?? 200, { 'content-type': `application/x-amz-json-${version}` });
       response.end(JSON.stringify(answer ?? {}));
       return;
     }

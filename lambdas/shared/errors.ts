@@ -27,7 +27,8 @@ export class AwsCallError extends Error {
   }
 }
 
-const THROTTLING_NAMES = new Set([
+/** SDK error names that mean throttling (the simulated account throws these as throttling too). */
+export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
   'ThrottlingException',
   'Throttling',
   'ThrottledException',
@@ -39,7 +40,8 @@ const THROTTLING_NAMES = new Set([
   'SlowDown',
 ]);
 
-const TRANSIENT_NAMES = new Set([
+/** SDK error (and Node network error) names of transient server-side failures. */
+export const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set([
   'InternalServerError',
   'InternalServerException',
   'InternalFailure',
@@ -75,8 +77,14 @@ export function classifyAwsError(error: unknown, what: string): Error {
   const code = typeof shape.code === 'string' ? shape.code : '';
   const status = typeof shape.$metadata?.httpStatusCode === 'number' ? shape.$metadata.httpStatusCode : 0;
   const message = `${what} failed: ${name}: ${error instanceof Error ? error.message : String(error)}`;
-  if (THROTTLING_NAMES.has(name) || status === 429) return new ThrottledError(message, { cause: error });
-  if (TRANSIENT_NAMES.has(name) || TRANSIENT_NAMES.has(code) || shape.$fault === 'server' || status >= 500) {
+  if (THROTTLING_ERROR_NAMES.has(name) || status === 429)
+    return new ThrottledError(message, { cause: error });
+  if (
+    TRANSIENT_ERROR_NAMES.has(name) ||
+    TRANSIENT_ERROR_NAMES.has(code) ||
+    shape.$fault === 'server' ||
+    status >= 500
+  ) {
     return new TransientError(message, { cause: error });
   }
   return new AwsCallError(message, { cause: error });

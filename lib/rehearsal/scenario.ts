@@ -19,19 +19,18 @@ export function parseTimeRef(text: string): TimeRef | undefined {
   return { base: match[1] ? 'fault' : 'run', offsetSeconds: match[3] === 'm' ? amount * 60 : amount };
 }
 
-const timeSchema = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx): TimeRef => {
-    const parsed = typeof value === 'number' ? { base: 'run' as const, offsetSeconds: value } : parseTimeRef(value);
-    if (!parsed || parsed.offsetSeconds < 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `time must be "<n>s" from the run start or "fault+<n>s" from the fault start (got ${JSON.stringify(value)})`,
-      });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+const timeSchema = z.union([z.string(), z.number()]).transform((value, ctx): TimeRef => {
+  const parsed =
+    typeof value === 'number' ? { base: 'run' as const, offsetSeconds: value } : parseTimeRef(value);
+  if (!parsed || parsed.offsetSeconds < 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `time must be "<n>s" from the run start or "fault+<n>s" from the fault start (got ${JSON.stringify(value)})`,
+    });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 function isRunStart(at: TimeRef): boolean {
   return at.base === 'run' && at.offsetSeconds === 0;
@@ -52,7 +51,9 @@ const alarmState = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 const instanceSchema = z.strictObject({
   id: z.string().regex(/^i-[0-9a-zA-Z]+$/, 'instance ids look like i-0123abcd'),
   tags: z.record(z.string(), z.string()).default({}),
-  state: z.enum(['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated']).default('running'),
+  state: z
+    .enum(['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'])
+    .default('running'),
   /** CloudWatch monitoring: `detailed` publishes CPUUtilization every 60 s, `basic` (AWS's default) every 300 s. */
   monitoring: z.enum(['basic', 'detailed']).default('basic'),
   /** This instance's CPUUtilization (%); default: the `AWS/EC2/CPUUtilization` metric timeline. */
@@ -63,7 +64,16 @@ const instanceSchema = z.strictObject({
 });
 
 /** The services a scenario can inject failures into, by IAM action prefix. */
-export const SIMULATED_SERVICES = ['fis', 'ssm', 'cloudwatch', 'autoscaling', 'ec2', 'states', 's3', 'sns'] as const;
+export const SIMULATED_SERVICES = [
+  'fis',
+  'ssm',
+  'cloudwatch',
+  'autoscaling',
+  'ec2',
+  'states',
+  's3',
+  'sns',
+] as const;
 
 const apiFailureSchema = z.strictObject({
   /** `<service>:<Command>` with the IAM action prefix, e.g. `fis:StartExperiment`, `states:ListExecutions`. */
@@ -86,7 +96,10 @@ const apiFailureSchema = z.strictObject({
  */
 export const preflightScenarioSchema = z.strictObject({
   /** The config hash the deployed stack reports; absent = the local config's (no drift). */
-  deployedConfigHash: z.string().regex(/^[0-9a-f]{64}$/, 'deployedConfigHash is a sha256 in hex').optional(),
+  deployedConfigHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'deployedConfigHash is a sha256 in hex')
+    .optional(),
   /** Schedule state by cadence group (`missing`: the schedule does not exist). @default ENABLED */
   schedules: z.record(z.string(), z.enum(['ENABLED', 'DISABLED', 'missing'])).default({}),
   /** The change calendar's state at the next run (GetCalendarState with AtTime). @default changeCalendar */
@@ -112,14 +125,23 @@ export const preflightScenarioSchema = z.strictObject({
   missingDocuments: z.array(z.string()).default([]),
   /** Email subscriptions of the results topic. */
   subscriptions: z
-    .array(z.strictObject({ endpoint: z.string().min(1), status: z.enum(['confirmed', 'pending']).default('confirmed') }))
+    .array(
+      z.strictObject({
+        endpoint: z.string().min(1),
+        status: z.enum(['confirmed', 'pending']).default('confirmed'),
+      }),
+    )
     .default([]),
   /** Auto Scaling group -> whether group metrics collection is enabled. @default true */
   asgMetricsCollection: z.record(z.string(), z.boolean()).default({}),
   /** FIS's target quota for aws:ssm:send-command; absent = Service Quotas lists none. */
   fisSendCommandTargetQuota: z.number().int().min(0).optional(),
   /** `<role name> <service:Action>` pairs SimulatePrincipalPolicy answers as implicitDeny. */
-  iamDenied: z.array(z.string().regex(/^\S+ [a-z0-9-]+:[A-Za-z]+$/, 'iamDenied entries are "<role name> <service:Action>"')).default([]),
+  iamDenied: z
+    .array(
+      z.string().regex(/^\S+ [a-z0-9-]+:[A-Za-z]+$/, 'iamDenied entries are "<role name> <service:Action>"'),
+    )
+    .default([]),
   /** IAM role names that do not exist (GetRole: NoSuchEntity). */
   missingRoles: z.array(z.string()).default([]),
 });
@@ -131,7 +153,10 @@ export const scenarioSchema = z.strictObject({
   now: z.union([z.string(), z.date()]).transform((value, ctx) => {
     const date = value instanceof Date ? value : new Date(value);
     if (Number.isNaN(date.getTime())) {
-      ctx.addIssue({ code: 'custom', message: `now must be an ISO 8601 date-time (got ${JSON.stringify(value)})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `now must be an ISO 8601 date-time (got ${JSON.stringify(value)})`,
+      });
       return z.NEVER;
     }
     return date;
@@ -153,7 +178,12 @@ export const scenarioSchema = z.strictObject({
         periodSeconds: z.number().int().min(10).default(60),
         threshold: z.number(),
         comparison: z
-          .enum(['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'])
+          .enum([
+            'GreaterThanOrEqualToThreshold',
+            'GreaterThanThreshold',
+            'LessThanThreshold',
+            'LessThanOrEqualToThreshold',
+          ])
           .default('GreaterThanOrEqualToThreshold'),
       }),
     )
@@ -171,7 +201,12 @@ export const scenarioSchema = z.strictObject({
     .default({}),
   asgs: z.record(z.string(), timeline({ inService: z.number().int().min(0) })).default({}),
   /** Keyed `<Namespace>/<MetricName>`, e.g. `AWS/ApplicationELB/TargetResponseTime`. */
-  metrics: z.record(z.string().regex(/\/[^/]+$/, 'metric keys are <Namespace>/<MetricName>'), timeline({ value: z.number() })).default({}),
+  metrics: z
+    .record(
+      z.string().regex(/\/[^/]+$/, 'metric keys are <Namespace>/<MetricName>'),
+      timeline({ value: z.number() }),
+    )
+    .default({}),
   /**
    * How late CloudWatch makes a per-instance EC2 datapoint readable after its period ends (seconds).
    * Applies to `AWS/EC2/CPUUtilization` by `InstanceId`, which effect verification reads.
@@ -235,7 +270,9 @@ export function loadScenario(file: string): Scenario {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [{ path: '', message: 'scenario file not found or not readable' }], { cause: error });
+    throw new ConfigError(file, [{ path: '', message: 'scenario file not found or not readable' }], {
+      cause: error,
+    });
   }
   return parseScenario(parseYamlOrJson(text, file), file);
 }
@@ -244,7 +281,11 @@ export function loadScenario(file: string): Scenario {
  * Resolves a time reference to epoch milliseconds; `undefined` while a `fault+` time has no fault
  * start yet (the entry is not reached).
  */
-export function resolveTime(at: TimeRef, runStartMs: number, faultStartMs: number | undefined): number | undefined {
+export function resolveTime(
+  at: TimeRef,
+  runStartMs: number,
+  faultStartMs: number | undefined,
+): number | undefined {
   if (at.base === 'run') return runStartMs + at.offsetSeconds * 1000;
   return faultStartMs === undefined ? undefined : faultStartMs + at.offsetSeconds * 1000;
 }

@@ -142,20 +142,23 @@ export class SimulatedEventBus {
       return;
     }
     const dueMs = timed.atMs + this.scenario.events.deliveryDelaySeconds * 1000;
-    setTimeout(() => {
-      const record: { -readonly [K in keyof DeliveredEvent]: DeliveredEvent[K] } = {
-        transitionAt,
-        deliveredAt: iso(this.nowMs()),
-        dropped: false,
-        event: timed.event,
-      };
-      this.delivered.push(record);
-      const invocation = this.options.deliver(timed.event).catch((error: unknown) => {
-        const err = error instanceof Error ? error : new Error(String(error));
-        record.error = `${err.name}: ${err.message}`;
-      });
-      this.inFlight.add(invocation);
-      void invocation.finally(() => this.inFlight.delete(invocation));
-    }, Math.max(0, dueMs - this.nowMs()));
+    setTimeout(
+      () => {
+        const record: { -readonly [K in keyof DeliveredEvent]: DeliveredEvent[K] } = {
+          transitionAt,
+          deliveredAt: iso(this.nowMs()),
+          dropped: false,
+          event: timed.event,
+        };
+        this.delivered.push(record);
+        const invocation = this.options.deliver(timed.event).catch((error: unknown) => {
+          const err = error instanceof Error ? error : new Error(String(error));
+          record.error = `${err.name}: ${err.message}`;
+        });
+        this.inFlight.add(invocation);
+        void invocation.finally(() => this.inFlight.delete(invocation));
+      },
+      Math.max(0, dueMs - this.nowMs()),
+    );
   }
 }

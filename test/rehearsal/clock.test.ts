@@ -50,10 +50,7 @@ describe('VirtualClock', () => {
 
   it('fires a timeout race the way real time would', async () => {
     clock.install();
-    const work = Promise.race([
-      sleep(10).then(() => 'slow'),
-      sleep(5).then(() => 'fast'),
-    ]);
+    const work = Promise.race([sleep(10).then(() => 'slow'), sleep(5).then(() => 'fast')]);
 
     await expect(clock.drive(work)).resolves.toBe('fast');
   });

@@ -89,7 +89,10 @@ describe('runRehearsal (engine)', () => {
   });
 
   it('reports a failed execution with its error', async () => {
-    const failing = JSON.stringify({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Nope', Cause: 'why' } } });
+    const failing = JSON.stringify({
+      StartAt: 'Boom',
+      States: { Boom: { Type: 'Fail', Error: 'Nope', Cause: 'why' } },
+    });
 
     const result = await runRehearsal({ loaded, scenario, definitionText: failing, taskHandlers: {} });
 
@@ -108,7 +111,9 @@ describe('runRehearsal (engine)', () => {
 
 describe('defaultRunId', () => {
   it('names the run by its start time and experiments', () => {
-    expect(defaultRunId(new Date('2026-12-01T09:00:00Z'), ['web-cpu-80'])).toBe('rehearsal-20261201T090000Z-web-cpu-80');
+    expect(defaultRunId(new Date('2026-12-01T09:00:00Z'), ['web-cpu-80'])).toBe(
+      'rehearsal-20261201T090000Z-web-cpu-80',
+    );
   });
 
   it('stays within the 80 characters of an execution name', () => {

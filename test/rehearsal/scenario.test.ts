@@ -50,7 +50,15 @@ describe('parseScenario', () => {
   });
 
   it('rejects a bad timeline time naming its path', () => {
-    const data = { ...minimal, alarms: { 'sock-shop-5xx': [{ at: '0s', state: 'OK' }, { at: 'later', state: 'ALARM' }] } };
+    const data = {
+      ...minimal,
+      alarms: {
+        'sock-shop-5xx': [
+          { at: '0s', state: 'OK' },
+          { at: 'later', state: 'ALARM' },
+        ],
+      },
+    };
 
     const problems = problemsOf(() => parseScenario(data, 'scenarios/x.yaml'));
 
@@ -69,7 +77,9 @@ describe('parseScenario', () => {
 
     const problems = problemsOf(() => parseScenario(data));
 
-    expect(problems).toEqual([{ path: 'asgs.asg', message: expect.stringMatching(/entry at 0s/) as unknown }]);
+    expect(problems).toEqual([
+      { path: 'asgs.asg', message: expect.stringMatching(/entry at 0s/) as unknown },
+    ]);
   });
 
   it('rejects an API failure on a service the account does not simulate', () => {
@@ -120,10 +130,16 @@ describe('loadScenario', () => {
 
 describe('valueAt', () => {
   const start = Date.parse('2026-12-01T09:00:00Z');
-  const entries = parseScenario({
-    ...minimal,
-    asgs: { asg: [{ at: '0s', inService: 3 }, { at: 'fault+240s', inService: 4 }] },
-  }).asgs.asg ?? [];
+  const entries =
+    parseScenario({
+      ...minimal,
+      asgs: {
+        asg: [
+          { at: '0s', inService: 3 },
+          { at: 'fault+240s', inService: 4 },
+        ],
+      },
+    }).asgs.asg ?? [];
 
   it('holds the last value reached', () => {
     expect(valueAt(entries, start + 3_600_000, start, undefined)?.entry.inService).toBe(3);

@@ -104,9 +104,15 @@ describe('the shipped scenarios', () => {
   it('healthy: progress names the branch each Choice took and how long each Wait lasts', async () => {
     const result = await rehearse('healthy');
 
-    expect(result.progress).toContainEqual({ atSeconds: 0, state: 'SteadyBefore', detail: '→ RecheckGuardRails' });
+    expect(result.progress).toContainEqual({
+      atSeconds: 0,
+      state: 'SteadyBefore',
+      detail: '→ RecheckGuardRails',
+    });
     expect(result.progress).toContainEqual({ atSeconds: 0, state: 'StillAllowed', detail: '→ StartFault' });
-    expect(result.progress).toContainEqual(expect.objectContaining({ state: 'WaitBeforeNextPoll', detail: 'wait 15 s' }));
+    expect(result.progress).toContainEqual(
+      expect.objectContaining({ state: 'WaitBeforeNextPoll', detail: 'wait 15 s' }),
+    );
   });
 
   it('not-steady-before: injects nothing', async () => {
@@ -145,9 +151,13 @@ describe('the shipped scenarios', () => {
   it('is deterministic: the same scenario makes the same calls at the same virtual times', async () => {
     const first = await rehearse('throttled-start');
 
-    const second = await runRehearsal({ loaded, scenario: loadScenario(join(SCENARIOS, 'throttled-start.yaml')) });
+    const second = await runRehearsal({
+      loaded,
+      scenario: loadScenario(join(SCENARIOS, 'throttled-start.yaml')),
+    });
 
-    const summary = (r: RehearsalResult): string[] => r.calls.map((c) => `${c.at} ${c.command} ${c.error ?? ''}`);
+    const summary = (r: RehearsalResult): string[] =>
+      r.calls.map((c) => `${c.at} ${c.command} ${c.error ?? ''}`);
     expect(summary(second)).toEqual(summary(first));
     expect(JSON.stringify(second.calls) === JSON.stringify(first.calls)).toBe(true);
   });
@@ -214,7 +224,10 @@ describe('the shipped scenarios', () => {
         if (stress) stress.via = 'ssm';
       });
 
-      const result = await runRehearsal({ loaded: ssm, scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')) });
+      const result = await runRehearsal({
+        loaded: ssm,
+        scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')),
+      });
 
       expect(result.journal?.experiments.map((e) => e.outcome)).toEqual(['passed']);
       expect(result.account.ssmCommands).toHaveLength(1);
@@ -224,13 +237,20 @@ describe('the shipped scenarios', () => {
       const scenario = loadScenario(join(SCENARIOS, 'healthy.yaml'));
       const slow = {
         ...scenario,
-        http: { 'https://shop.example.com/health': [{ at: { base: 'run' as const, offsetSeconds: 0 }, status: 200, delaySeconds: 10 }] },
+        http: {
+          'https://shop.example.com/health': [
+            { at: { base: 'run' as const, offsetSeconds: 0 }, status: 200, delaySeconds: 10 },
+          ],
+        },
       };
 
       const result = await runRehearsal({ loaded, scenario: slow });
 
       const probe = result.journal?.experiments[0]?.steadyStateBefore?.probes.find((p) => p.kind === 'http');
-      expect([result.journal?.experiments[0]?.outcome, probe?.observed]).toEqual(['skipped', 'no answer within 3 s']);
+      expect([result.journal?.experiments[0]?.outcome, probe?.observed]).toEqual([
+        'skipped',
+        'no answer within 3 s',
+      ]);
     });
 
     it('runs several experiments one after the other, each with its own fault', async () => {
@@ -239,7 +259,10 @@ describe('the shipped scenarios', () => {
         if (first) c.experiments.push({ ...structuredClone(first), name: 'web-cpu-80-again' });
       });
 
-      const result = await runRehearsal({ loaded: two, scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')) });
+      const result = await runRehearsal({
+        loaded: two,
+        scenario: loadScenario(join(SCENARIOS, 'healthy.yaml')),
+      });
 
       expect(result.journal?.experiments.map((e) => `${e.name} ${e.outcome}`)).toEqual([
         'web-cpu-80 passed',

@@ -24,8 +24,15 @@ import { catalogue, rehearseCase, shippedScenarios } from '../support/rehearsal-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const call = (service: string, command: string, input: unknown, output?: unknown): RecordedCall =>
-  ({ at: '2026-12-01T09:00:00.000Z', service, command, input, ...(output !== undefined ? { output } : {}) }) as RecordedCall;
-const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `i-0a1b2c3d4e5f6${String(i).padStart(4, '0')}`);
+  ({
+    at: '2026-12-01T09:00:00.000Z',
+    service,
+    command,
+    input,
+    ...(output !== undefined ? { output } : {}),
+  }) as RecordedCall;
+const ids = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `i-0a1b2c3d4e5f6${String(i).padStart(4, '0')}`);
 const messages = (findings: readonly { message: string }[]): string[] => findings.map((f) => f.message);
 
 describe('the AWS service-model check', () => {
@@ -35,7 +42,9 @@ describe('the AWS service-model check', () => {
   });
 
   it('fails with the package and the variable to set when the models are missing', () => {
-    expect(() => loadServiceModel('ssm', '/nonexistent')).toThrow(/install Debian's python3-botocore .* BOTOCORE_DATA/);
+    expect(() => loadServiceModel('ssm', '/nonexistent')).toThrow(
+      /install Debian's python3-botocore .* BOTOCORE_DATA/,
+    );
   });
 
   it('maps SDK v3 clients and commands to botocore service ids and operations', () => {
@@ -48,30 +57,45 @@ describe('the AWS service-model check', () => {
   });
 
   it('accepts a valid SendCommand', () => {
-    const check = checkCall(call('ssm', 'SendCommand', { DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids(50) }));
+    const check = checkCall(
+      call('ssm', 'SendCommand', { DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids(50) }),
+    );
 
     expect(check.request).toEqual([]);
   });
 
   it('fails a SendCommand with 51 InstanceIds (the model allows 50)', () => {
-    const check = checkCall(call('ssm', 'SendCommand', { DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids(51) }));
+    const check = checkCall(
+      call('ssm', 'SendCommand', { DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids(51) }),
+    );
 
     expect(check.request).toEqual([
-      { kind: 'invalid', path: 'InstanceIds', message: 'list of 51 item(s): size 51 is above the maximum 50' },
+      {
+        kind: 'invalid',
+        path: 'InstanceIds',
+        message: 'list of 51 item(s): size 51 is above the maximum 50',
+      },
     ]);
   });
 
   it('fails a CancelCommand with a 42-character command id (ids are 36)', () => {
-    const check = checkCall(call('ssm', 'CancelCommand', { CommandId: 'rehearsal-0001-0000-4000-8000-000000000000' }));
+    const check = checkCall(
+      call('ssm', 'CancelCommand', { CommandId: 'rehearsal-0001-0000-4000-8000-000000000000' }),
+    );
 
     expect(messages(check.request)).toEqual(['length 42 is above the maximum 36']);
   });
 
   it('fails an answer with a malformed id', () => {
     const check = checkCall(
-      call('ssm', 'SendCommand', { DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids(1) }, {
-        Command: { CommandId: 'rehearsal-0001-0000-4000-8000-000000000000' },
-      }),
+      call(
+        'ssm',
+        'SendCommand',
+        { DocumentName: 'AWSFIS-Run-CPU-Stress', InstanceIds: ids(1) },
+        {
+          Command: { CommandId: 'rehearsal-0001-0000-4000-8000-000000000000' },
+        },
+      ),
     );
 
     expect(check.answer).toEqual([
@@ -129,7 +153,10 @@ describe('the AWS service-model check', () => {
   });
 
   it('fails an error answer the operation does not model and that is no common AWS error', () => {
-    const failed = { ...call('ssm', 'CancelCommand', { CommandId: 'x'.repeat(36) }), error: 'NoSuchCommand: gone' };
+    const failed = {
+      ...call('ssm', 'CancelCommand', { CommandId: 'x'.repeat(36) }),
+      error: 'NoSuchCommand: gone',
+    };
 
     expect(messages(checkCall(failed).answer)).toEqual([
       'NoSuchCommand is neither an error of CancelCommand (InternalServerError, InvalidCommandId, InvalidInstanceId, DuplicateInstanceId) nor a common AWS error',
@@ -208,7 +235,7 @@ describe('every AWS call of the rehearsed runs, against the AWS service models',
     expect(figures.requests).toBeGreaterThan(1000);
   });
 
-  it("finds every answer of the simulated account valid (100 %)", () => {
+  it('finds every answer of the simulated account valid (100 %)', () => {
     expect(figures.problems.filter((p) => p.includes(' answer '))).toEqual([]);
     expect(figures.validAnswers).toBe(figures.answers);
   });
@@ -234,7 +261,9 @@ describe('every AWS call of the rehearsed runs, against the AWS service models',
   it('fails when one answer of a rehearsal carries a malformed id (deliberate break)', () => {
     const healthy = run('SSM, healthy');
     const broken = healthy.calls.map((c) =>
-      c.command === 'SendCommand' ? { ...c, output: { Command: { CommandId: `rehearsal-${'0'.repeat(32)}` } } } : c,
+      c.command === 'SendCommand'
+        ? { ...c, output: { Command: { CommandId: `rehearsal-${'0'.repeat(32)}` } } }
+        : c,
     );
 
     const result = checkCalls([{ name: 'broken', calls: broken }], MODEL_ALLOWANCES);

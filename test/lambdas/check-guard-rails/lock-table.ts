@@ -1,16 +1,9 @@
-// A run lock table for unit tests: a real DynamoDBClient answered by aws-sdk-client-mock from an
-// in-memory item map, with DynamoDB's conditional-write semantics (the simulated account's evaluator).
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+// A run lock table for unit tests: a real DynamoDBClient answered by aws-sdk-client-mock from the
+// rehearsal's simulated DynamoDB (lib/rehearsal/account/dynamodb.ts), with its conditional writes.
+import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Runtime } from '../../../lambdas/shared/aws';
-import { evaluateCondition } from '../../../lib/rehearsal/simulated-account';
+import { simulatedDynamoDb } from '../../../lib/rehearsal/account/dynamodb';
 
 /** The lock table's name in these tests. */
 export const LOCK_TABLE = 'test-run-lock';
@@ -30,49 +23,28 @@ export function lockItem(runId: string, acquiredMs: number, leaseSeconds = LEASE
   };
 }
 
-function conditionFailed(old: Item | undefined, returnOld: string | undefined): Error {
-  const error = new ConditionalCheckFailedException({
-    message: 'The conditional request failed',
-    $metadata: { httpStatusCode: 400 },
-  });
-  if (returnOld === 'ALL_OLD' && old) error.Item = old;
-  return error;
-}
-
 /** The lock table: `items` by pk; `mock` to assert on calls; `with(runtime)` adds it to a runtime. */
 export function fakeLockTable(initial?: Item) {
-  const items = new Map<string, Item>();
-  if (initial) items.set('run-lock', initial);
+  const db = simulatedDynamoDb({
+    tables: [LOCK_TABLE],
+    items: new Map(initial ? [[`${LOCK_TABLE}/run-lock`, initial]] : []),
+  });
   const client = new DynamoDBClient({ region: 'eu-central-1' });
   const mock = mockClient(client);
-  mock.on(PutItemCommand).callsFake((input: PutItemCommand['input']) => {
-    const pk = input.Item?.pk?.S ?? '';
-    const old = items.get(pk);
-    if (
-      input.ConditionExpression &&
-      !evaluateCondition(input.ConditionExpression, old, input.ExpressionAttributeValues ?? {})
-    ) {
-      throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
-    }
-    items.set(pk, input.Item ?? {});
-    return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
-  });
-  mock.on(DeleteItemCommand).callsFake((input: DeleteItemCommand['input']) => {
-    const pk = input.Key?.pk?.S ?? '';
-    const old = items.get(pk);
-    if (
-      input.ConditionExpression &&
-      !evaluateCondition(input.ConditionExpression, old, input.ExpressionAttributeValues ?? {})
-    ) {
-      throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
-    }
-    items.delete(pk);
-    return {};
-  });
-  mock.on(GetItemCommand).callsFake((input: GetItemCommand['input']) => {
-    const old = items.get(input.Key?.pk?.S ?? '');
-    return old ? { Item: old } : {};
-  });
+  // aws-sdk-client-mock types `on` per command; the routes are a table of them, so one cast here.
+  const stub = mock as unknown as {
+    on(command: unknown): { callsFake(fn: (input: never) => unknown): void };
+  };
+  for (const route of db.routes) stub.on(route.command).callsFake((input) => route.handle(input));
+  const key = (pk: string): string => `${LOCK_TABLE}/${pk}`;
+  /** The lock table's items by pk (a view of the simulated DynamoDB's items by `table/pk`). */
+  const items = {
+    get: (pk: string): Item | undefined => db.items.get(key(pk)),
+    has: (pk: string): boolean => db.items.has(key(pk)),
+    get size(): number {
+      return [...db.items.keys()].filter((k) => k.startsWith(`${LOCK_TABLE}/`)).length;
+    },
+  };
   return {
     items,
     mock,

@@ -4,14 +4,14 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { WorkflowSettings } from '../../lambdas/shared/aws';
-import { parseScenario, type ScenarioInput } from '../../lib/rehearsal/scenario';
+import type { WorkflowSettings } from '../../../lambdas/shared/aws';
+import { parseScenario, type ScenarioInput } from '../../../lib/rehearsal/scenario';
 import {
-  createSimulatedAccount,
   evaluateCondition,
+  simulatedDynamoDb,
   UnsupportedConditionError,
-  type AccountClock,
-} from '../../lib/rehearsal/simulated-account';
+} from '../../../lib/rehearsal/account/dynamodb';
+import { createSimulatedAccount, type AccountClock } from '../../../lib/rehearsal/simulated-account';
 
 const START = Date.parse('2026-12-01T09:00:00Z');
 const TABLE = 'ChaosCadence-run-lock';
@@ -82,8 +82,7 @@ describe('createSimulatedAccount: DynamoDB (run lock)', () => {
     const account = setUp({ runningExecutions: 1 });
 
     const failure = (await account.clients.dynamodb?.send(acquire('this-run')).catch((e: unknown) => e)) as
-      | ConditionalCheckFailedException
-      | undefined;
+      ConditionalCheckFailedException | undefined;
 
     expect(failure).toBeInstanceOf(ConditionalCheckFailedException);
     expect(failure?.Item?.runId).toEqual({ S: 'other-run-1' });
@@ -131,12 +130,63 @@ describe('evaluateCondition', () => {
   });
 
   it('compares numbers as numbers, not as text', () => {
-    expect(evaluateCondition('expiresAt < :now', { expiresAt: { N: '9' } }, { ':now': { N: '10' } })).toBe(true);
+    expect(evaluateCondition('expiresAt < :now', { expiresAt: { N: '9' } }, { ':now': { N: '10' } })).toBe(
+      true,
+    );
   });
 
   it('rejects an expression it cannot evaluate', () => {
     expect(() => evaluateCondition('begins_with(runId, :p)', held, { ':p': { S: 'a' } })).toThrow(
       UnsupportedConditionError,
     );
+  });
+});
+
+describe('simulatedDynamoDb (one simulation for the rehearsal, the unit tests and the bench)', () => {
+  const put = (table: string) =>
+    ({ TableName: table, Item: { pk: { S: 'run-lock' }, runId: { S: 'r1' } } }) as never;
+  const route = (db: ReturnType<typeof simulatedDynamoDb>, name: string) => {
+    const found = db.routes.find((r) => r.name === name);
+    if (!found) throw new Error(`no route ${name}`);
+    return found;
+  };
+
+  it('accepts any table name when no tables are given (the bench)', async () => {
+    const db = simulatedDynamoDb();
+
+    await route(db, 'PutItem').handle(put('whatever'));
+
+    expect([...db.items.keys()]).toEqual(['whatever/run-lock']);
+  });
+
+  it('rejects a table it does not have with ResourceNotFoundException, as DynamoDB does', async () => {
+    const db = simulatedDynamoDb({ tables: ['lock'] });
+
+    const refused = (async () => route(db, 'PutItem').handle(put('other')))();
+
+    await expect(refused).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(db.items.size).toBe(0);
+  });
+
+  it('applies a SET update to the stored item, keeping its other attributes', async () => {
+    const db = simulatedDynamoDb({
+      tables: ['lock'],
+      items: new Map([['lock/run-lock', { pk: { S: 'run-lock' }, runId: { S: 'r1' } }]]),
+    });
+
+    await route(db, 'UpdateItem').handle({
+      TableName: 'lock',
+      Key: { pk: { S: 'run-lock' } },
+      UpdateExpression: 'SET #s = :s',
+      ConditionExpression: 'runId = :run',
+      ExpressionAttributeNames: { '#s': 'stop' },
+      ExpressionAttributeValues: { ':s': { S: 'poll' }, ':run': { S: 'r1' } },
+    } as never);
+
+    expect(db.items.get('lock/run-lock')).toEqual({
+      pk: { S: 'run-lock' },
+      runId: { S: 'r1' },
+      stop: { S: 'poll' },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { preflightOffline } from '../../lib/preflight/offline';
-import { exampleConfig, readyScenario } from '../lambdas/preflight/fixtures';
+import { preflightOffline } from '../../../lib/preflight/offline';
+import { exampleConfig, readyScenario } from '../../lambdas/preflight/fixtures';
 
 /** AWS's own service models (Debian python3-botocore; `npm test` installs it). */
 const BOTOCORE = process.env.BOTOCORE_DATA ?? '/usr/lib/python3/dist-packages/botocore/data';
@@ -41,7 +41,9 @@ function mismatches(m: Model, shapeName: string, value: unknown, path: string): 
       if (typeof value !== 'object' || value === null) return [`${path}: expected a structure`];
       return Object.entries(value).flatMap(([key, v]) => {
         const member = shape.members?.[key];
-        return member ? mismatches(m, member.shape, v, `${path}.${key}`) : [`${path}.${key}: not in ${shapeName}`];
+        return member
+          ? mismatches(m, member.shape, v, `${path}.${key}`)
+          : [`${path}.${key}: not in ${shapeName}`];
       });
     case 'list':
       return Array.isArray(value)
@@ -49,7 +51,9 @@ function mismatches(m: Model, shapeName: string, value: unknown, path: string): 
         : [`${path}: expected a list`];
     case 'map':
       return typeof value === 'object' && value !== null
-        ? Object.entries(value).flatMap(([k, v]) => mismatches(m, shape.value?.shape ?? '', v, `${path}.${k}`))
+        ? Object.entries(value).flatMap(([k, v]) =>
+            mismatches(m, shape.value?.shape ?? '', v, `${path}.${k}`),
+          )
         : [`${path}: expected a map`];
     case 'string':
       return typeof value === 'string' ? [] : [`${path}: expected a string`];
@@ -62,7 +66,9 @@ function mismatches(m: Model, shapeName: string, value: unknown, path: string): 
       return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
     case 'timestamp':
       // By tag, not instanceof: the recorded copy may come from another realm.
-      return Object.prototype.toString.call(value) === '[object Date]' ? [] : [`${path}: expected a timestamp`];
+      return Object.prototype.toString.call(value) === '[object Date]'
+        ? []
+        : [`${path}: expected a timestamp`];
     default:
       return [];
   }
@@ -78,32 +84,41 @@ const NEW_OPERATIONS = [
   'sns:ListSubscriptionsByTopic',
 ];
 
-(existsSync(BOTOCORE) ? describe : describe.skip)('the simulated preflight services', () => {
-  it('answer every read of a preflight with the fields AWS service models define', async () => {
-    const { account } = await preflightOffline(
-      exampleConfig(),
-      readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
-    );
-    const calls = account.calls.filter((c) => NEW_OPERATIONS.includes(`${c.service}:${c.command}`));
+(existsSync(BOTOCORE) ? describe : describe.skip)(
+  'the simulated preflight reads (Scheduler, IAM, Service Quotas, SSM, SNS)',
+  () => {
+    it('answer every read of a preflight with the fields AWS service models define', async () => {
+      const { account } = await preflightOffline(
+        exampleConfig(),
+        readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
+      );
+      const calls = account.calls.filter((c) => NEW_OPERATIONS.includes(`${c.service}:${c.command}`));
 
-    const problems = calls.flatMap((call) => {
-      const m = model(call.service);
-      const output = m.operations[call.command]?.output?.shape;
-      return output ? mismatches(m, output, call.output, `${call.service}:${call.command}`) : [`${call.command}: no output`];
+      const problems = calls.flatMap((call) => {
+        const m = model(call.service);
+        const output = m.operations[call.command]?.output?.shape;
+        return output
+          ? mismatches(m, output, call.output, `${call.service}:${call.command}`)
+          : [`${call.command}: no output`];
+      });
+
+      expect([...new Set(calls.map((c) => `${c.service}:${c.command}`))].sort()).toEqual(
+        [...NEW_OPERATIONS].sort(),
+      );
+      expect(problems).toEqual([]);
     });
 
-    expect([...new Set(calls.map((c) => `${c.service}:${c.command}`))].sort()).toEqual([...NEW_OPERATIONS].sort());
-    expect(problems).toEqual([]);
-  });
+    it('answers PendingConfirmation for an unconfirmed email subscription, as SNS does', async () => {
+      const { account } = await preflightOffline(
+        exampleConfig(),
+        readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
+      );
 
-  it('answers PendingConfirmation for an unconfirmed email subscription, as SNS does', async () => {
-    const { account } = await preflightOffline(
-      exampleConfig(),
-      readyScenario({}, { subscriptions: [{ endpoint: 'sre@example.com', status: 'pending' }] }),
-    );
-
-    expect(account.calls.find((c) => c.command === 'ListSubscriptionsByTopic')?.output).toMatchObject({
-      Subscriptions: [{ SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'sre@example.com' }],
+      expect(account.calls.find((c) => c.command === 'ListSubscriptionsByTopic')?.output).toMatchObject({
+        Subscriptions: [
+          { SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'sre@example.com' },
+        ],
+      });
     });
-  });
-});
+  },
+);
