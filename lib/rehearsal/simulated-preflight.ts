@@ -128,7 +128,7 @@ export function preflightRoutes(ctx: PreflightServiceContext): {
               EvalDecision: denied ? 'implicitDeny' : 'allowed',
               MatchedStatements: denied
                 ? []
-                : [{ SourcePolicyId: `${role}DefaultPolicy`, SourcePolicyType: 'IAM Policy' }],
+                : [{ SourcePolicyId: `${role}DefaultPolicy`, SourcePolicyType: 'role' }],
               MissingContextValues: [],
               ResourceSpecificResults: resources.map((resource) => ({
                 EvalResourceName: resource,
