@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { loadConfig, parseYamlOrJson, type LoadedConfig } from '../../lib/config/load';
 import { parseScenario, type Scenario } from '../../lib/rehearsal/scenario';
 import { evaluatePreflight, preflightAsDeployed, PREFLIGHT_FUNCTION } from '../iam/preflight';
-import { denials, synthesize, type EvaluatedRequest, type SynthesizedStack } from '../iam/stack';
-import type { PolicyStatement } from '../iam/template-model';
+import type { DeploymentModel } from '../iam/deployment';
+import { denials, modelOf, synthesize, type EvaluatedRequest, type SynthesizedStack } from '../iam/stack';
+import type { CfnResource, PolicyStatement } from '../iam/template-model';
 
 /**
  * The Preflight function's IAM judged by a real evaluator (@cloud-copilot/iam-simulate): the preflight
@@ -96,9 +97,9 @@ const DEPLOYMENTS: readonly Deployment[] = [
 ];
 
 /** `<action> <resource>` of every Allow of the Preflight role but its logs, traces and topic publishing. */
-function grants(stack: SynthesizedStack): string[] {
-  const fn = stack.model.functionNamed(PREFLIGHT_FUNCTION);
-  const statements: PolicyStatement[] = stack.model
+function grants(model: DeploymentModel): string[] {
+  const fn = model.functionNamed(PREFLIGHT_FUNCTION);
+  const statements: PolicyStatement[] = model
     .identityPolicies(fn.roleLogicalId)
     .flatMap((p) => [...p.policy.Statement])
     .filter((s) => s.Effect === 'Allow');
@@ -114,6 +115,14 @@ function grants(stack: SynthesizedStack): string[] {
 /** Whether an IAM resource pattern (`*` wildcards) matches a resource. */
 const matches = (pattern: string, resource: string): boolean =>
   new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(resource);
+
+/** The grants of the Preflight role that no evaluated request uses. */
+function unusedGrants(model: DeploymentModel, evaluated: readonly EvaluatedRequest[]): string[] {
+  return grants(model).filter((grant) => {
+    const [action, resource] = grant.split(' ') as [string, string];
+    return !evaluated.some((e) => e.request.action === action && matches(resource, e.request.resource));
+  });
+}
 
 describe('IAM allows every call of the preflight, and no more (iam-simulate, identity and resource policies)', () => {
   const results = new Map<string, { stack: SynthesizedStack; evaluated: EvaluatedRequest[] }>();
@@ -133,16 +142,31 @@ describe('IAM allows every call of the preflight, and no more (iam-simulate, ide
 
   it('grants nothing the preflight does not use (each action and resource matches a request of its deployment)', () => {
     const unused = [...results.entries()].flatMap(([title, { stack, evaluated }]) =>
-      grants(stack)
-        .filter((grant) => {
-          const [action, resource] = grant.split(' ') as [string, string];
-          return !evaluated.some((e) => e.request.action === action && matches(resource, e.request.resource));
-        })
-        .map((grant) => `${title}: ${grant}`),
+      unusedGrants(stack.model, evaluated).map((grant) => `${title}: ${grant}`),
     );
 
     expect(results.size).toBe(DEPLOYMENTS.length);
     expect(unused).toEqual([]);
+  });
+
+  it('finds a grant no call uses (deliberate break: the safety lever granted to a deployment without FIS)', () => {
+    const entry = results.get(DEPLOYMENTS[1]?.title ?? '');
+    if (!entry) throw new Error('the SSM deployment did not run');
+    const json = structuredClone(entry.stack.template.toJSON()) as { Resources: Record<string, CfnResource> };
+    const role = entry.stack.model.functionNamed(PREFLIGHT_FUNCTION).roleLogicalId;
+    const policy = Object.values(json.Resources).find(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: role }]),
+    );
+    const lever = 'arn:aws:fis:eu-central-1:123456789012:safety-lever/default';
+    (policy?.Properties?.PolicyDocument as { Statement: PolicyStatement[] }).Statement.push({
+      Effect: 'Allow',
+      Action: 'fis:GetSafetyLever',
+      Resource: lever,
+    });
+
+    expect(unusedGrants(modelOf(json), entry.evaluated)).toEqual([`fis:GetSafetyLever ${lever}`]);
   });
 
   it('denies what the role was not given (deliberate break: the topic is not the results topic)', async () => {
