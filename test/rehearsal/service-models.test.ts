@@ -10,6 +10,7 @@ import {
   loadServiceModel,
   operationOfSdkCommand,
   staleAllowances,
+  type CheckedCallInput,
   type ModelAllowance,
   type ModelCheckFigures,
 } from '../support/aws-service-models';
@@ -158,7 +159,7 @@ describe('every AWS call of the rehearsed runs and offline preflights, against t
   const cases = catalogue();
   const runs = new Map<string, RehearsalResult>();
   let figures: ModelCheckFigures;
-  const preflightSources: { name: string; calls: readonly RecordedCall[] }[] = [];
+  const preflightSources: { name: string; calls: readonly CheckedCallInput[] }[] = [];
   const run = (name: string): RehearsalResult => {
     const found = runs.get(name);
     if (!found) throw new Error(`no rehearsal ${name} in the catalogue`);
