@@ -29,8 +29,15 @@ export interface ResolvedTargets {
   readonly selected: number;
 }
 
-/** The FIS action whose target quota bounds a CPU-stress experiment. */
-export const FIS_SEND_COMMAND_ACTION = 'aws:ssm:send-command';
+/**
+ * The Service Quotas quota (service code `fis`) that bounds how many instances one
+ * `aws:ssm:send-command` action of a FIS experiment may target: code and name as Service Quotas lists
+ * them (the CPU-stress template runs AWSFIS-Run-CPU-Stress through that action).
+ */
+export const FIS_SEND_COMMAND_TARGET_QUOTA = {
+  code: 'L-D0A62255',
+  name: 'Target Instances for aws:ssm:send-command',
+} as const;
 /** The CloudWatch metric the dashboard charts for in-service capacity (needs group metrics collection). */
 export const IN_SERVICE_METRIC = 'GroupInServiceInstances';
 
@@ -245,7 +252,7 @@ export async function checkFisTemplate(
   };
 }
 
-/** FIS's target quota for `aws:ssm:send-command` allows the selected targets. */
+/** FIS's quota "Target Instances for aws:ssm:send-command" (L-D0A62255) allows the selected targets. */
 export async function checkFisQuota(
   plan: ExperimentPlan,
   targets: ResolvedTargets,
@@ -258,13 +265,14 @@ export async function checkFisQuota(
   } catch (error) {
     return readFailure(id, 'servicequotas:ListServiceQuotas', error);
   }
-  const quota = all.find((q) => (q.QuotaName ?? '').toLowerCase().includes(FIS_SEND_COMMAND_ACTION));
+  const { code, name } = FIS_SEND_COMMAND_TARGET_QUOTA;
+  const quota = all.find((q) => q.QuotaCode === code);
   if (!quota || quota.Value === undefined) {
     return {
       id,
       status: 'warn',
-      detail: `Service Quotas lists no FIS target quota for ${FIS_SEND_COMMAND_ACTION}; ${targets.selected} target(s) not checked against it`,
-      fix: 'check the FIS quotas in the Service Quotas console',
+      detail: `Service Quotas listed no value of the FIS quota "${name}" (${code}); ${targets.selected} target(s) not checked against it`,
+      fix: `read it with \`aws service-quotas get-service-quota --service-code fis --quota-code ${code}\` (or get-aws-default-service-quota)`,
     };
   }
   return targets.selected <= quota.Value
@@ -277,7 +285,7 @@ export async function checkFisQuota(
         id,
         status: 'fail',
         detail: `${targets.selected} target(s) exceed the FIS quota "${quota.QuotaName}" (${quota.Value}): FIS refuses the experiment`,
-        fix: `request an increase of ${quota.QuotaCode ?? 'the quota'} in Service Quotas, or narrow the blast radius`,
+        fix: `request an increase of ${code} in Service Quotas, or narrow the blast radius`,
       };
 }
 

@@ -1,5 +1,7 @@
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { CPU_STRESS_DOCUMENT } from '../../lib/config/plan';
 import { EXPERIMENT_TAG } from '../shared/faults';
+import { asgNamesInPlans } from '../shared/plans';
 import type { ExperimentPlan } from '../shared/types';
 import { readFailure } from './account-checks';
 import type { TargetInstance } from './experiment-checks';
@@ -32,16 +34,19 @@ const SIMULATED_EXPERIMENT_ID = 'EXPchaoscadencepreflight';
 /**
  * The calls a run of these experiments makes through the deployed roles, with the real ARNs and the
  * targets' real tags: the guard rails, the probes, starting, observing and stopping each fault, and
- * (FIS) what the experiment role does on the instances.
+ * (FIS) what the experiment role does on the instances. Each call names the resource the run touches
+ * (kill switch, calendar, alarms, template, experiment, document, instance) and carries the request
+ * context IAM conditions read (request and resource tags); `*` only where the action has no resource type.
  */
 export function runCalls(manifest: PreflightManifest, experiments: readonly ExperimentFacts[]): RunCall[] {
   const { partition, region, account } = manifest;
   const arn = (service: string, resource: string, acct = account): string =>
     `arn:${partition}:${service}:${region}:${acct}:${resource}`;
-  const killSwitchArn = arn(
-    'ssm',
-    `parameter${manifest.killSwitchParameter.startsWith('/') ? '' : '/'}${manifest.killSwitchParameter}`,
-  );
+  const killSwitchArn = arn('ssm', `parameter/${manifest.killSwitchParameter.replace(/^\//, '')}`);
+  // AWS-owned documents (AWS..., AWSFIS-...) have no account in their ARN.
+  const documentArn = (name: string): string =>
+    name.startsWith('arn:') ? name : arn('ssm', `document/${name}`, name.startsWith('AWS') ? '' : account);
+  const alarmArn = (name: string): string => arn('cloudwatch', `alarm:${name}`);
   const calls: RunCall[] = [];
   const add = (
     key: WorkflowRoleKey,
@@ -53,31 +58,39 @@ export function runCalls(manifest: PreflightManifest, experiments: readonly Expe
     if (roleArn) calls.push({ principal: key, roleArn, action, resource, ...(context ? { context } : {}) });
   };
   add('CheckGuardRails', 'ssm:GetParameter', killSwitchArn);
-  if (manifest.changeCalendar !== undefined) {
-    const calendar = manifest.changeCalendar.startsWith('arn:')
-      ? manifest.changeCalendar
-      : arn('ssm', `document/${manifest.changeCalendar}`);
-    add('CheckGuardRails', 'ssm:GetCalendarState', calendar);
-  }
+  if (manifest.changeCalendar !== undefined)
+    add('CheckGuardRails', 'ssm:GetCalendarState', documentArn(manifest.changeCalendar));
   add('PollStopConditions', 'ssm:GetParameter', killSwitchArn);
-  add('PollStopConditions', 'cloudwatch:DescribeAlarms', '*');
   for (const { plan, instances, fisRoleArn } of experiments) {
-    const kinds = new Set(plan.steadyState.map((p) => p.kind));
-    if (kinds.has('alarm')) add('CheckSteadyState', 'cloudwatch:DescribeAlarms', '*');
-    if (kinds.has('metric')) add('CheckSteadyState', 'cloudwatch:GetMetricData', '*');
-    if (kinds.has('asgCapacity')) add('CheckSteadyState', 'autoscaling:DescribeAutoScalingGroups', '*');
+    for (const { alarmName } of plan.stopConditions)
+      add('PollStopConditions', 'cloudwatch:DescribeAlarms', alarmArn(alarmName));
+    for (const probe of [...plan.steadyState, ...plan.recovery.expect]) {
+      if (probe.kind === 'alarm')
+        add('CheckSteadyState', 'cloudwatch:DescribeAlarms', alarmArn(probe.alarmName));
+      if (probe.kind === 'metric') add('CheckSteadyState', 'cloudwatch:GetMetricData', '*');
+      if (probe.kind === 'asgCapacity') add('CheckSteadyState', 'autoscaling:DescribeAutoScalingGroups', '*');
+    }
+    // Verifying the effect reads the metric (CPU of the targets, or an imported template's metric).
+    if (plan.effect) add('PollStopConditions', 'cloudwatch:GetMetricData', '*');
+    // The poll reads the capacity of the groups the probes watch.
+    if (asgNamesInPlans([plan]).length > 0)
+      add('PollStopConditions', 'autoscaling:DescribeAutoScalingGroups', '*');
+    // Before starting, StartFault looks for a fault of this run already started (a retried start).
+    add('StartFault', 'fis:ListExperiments', '*');
+    add('StartFault', 'ssm:ListCommands', '*');
     const fault = plan.fault;
     const stress = fault.cpuStress;
-    const documentArn = `arn:${partition}:ssm:${region}::document/${fault.kind === 'ssm' ? fault.documentName : 'AWSFIS-Run-CPU-Stress'}`;
-    const sendCommand = (principal: string, roleArn: string): void => {
-      calls.push({ principal, roleArn, action: 'ssm:SendCommand', resource: documentArn });
+    const sendCommand = (principal: string, roleArn: string, documentName: string): void => {
+      calls.push({ principal, roleArn, action: 'ssm:SendCommand', resource: documentArn(documentName) });
       if (!stress) return;
       // One simulation per distinct set of target-tag values (normally one for the whole fleet).
       const seen = new Set<string>();
       for (const instance of instances) {
-        const context = Object.fromEntries(
-          Object.keys(stress.targets.tags).map((k) => [`ssm:resourceTag/${k}`, instance.tags[k] ?? '']),
-        );
+        const tags = Object.keys(stress.targets.tags).map((k) => [k, instance.tags[k] ?? ''] as const);
+        const context: Record<string, string> = Object.fromEntries([
+          ...tags.map(([k, v]): [string, string] => [`ssm:resourceTag/${k}`, v]),
+          ...tags.map(([k, v]): [string, string] => [`aws:ResourceTag/${k}`, v]),
+        ]);
         const key = JSON.stringify(context);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -94,20 +107,33 @@ export function runCalls(manifest: PreflightManifest, experiments: readonly Expe
       const experimentArn = arn('fis', `experiment/${SIMULATED_EXPERIMENT_ID}`);
       const requestTag = { [`aws:RequestTag/${EXPERIMENT_TAG}`]: plan.name };
       const resourceTag = { [`aws:ResourceTag/${EXPERIMENT_TAG}`]: plan.name };
-      add('StartFault', 'fis:StartExperiment', arn('fis', `experiment-template/${fault.templateId}`));
+      add(
+        'StartFault',
+        'fis:StartExperiment',
+        arn('fis', `experiment-template/${fault.templateId}`),
+        requestTag,
+      );
       add('StartFault', 'fis:StartExperiment', experimentArn, requestTag);
       add('StartFault', 'fis:TagResource', experimentArn, requestTag);
       add('PollStopConditions', 'fis:GetExperiment', experimentArn, resourceTag);
+      if (plan.effect?.kind === 'cpu') {
+        add('PollStopConditions', 'fis:ListExperimentResolvedTargets', experimentArn, resourceTag);
+        add('PollStopConditions', 'ec2:DescribeInstances', '*');
+      }
       add('StopFault', 'fis:StopExperiment', experimentArn, resourceTag);
+      add('StopFault', 'fis:GetExperiment', experimentArn, resourceTag);
       add('StopFault', 'fis:ListExperiments', '*');
-      if (fisRoleArn && fault.source === 'cpuStress')
-        sendCommand(`FIS experiment role of ${plan.name}`, fisRoleArn);
+      if (fisRoleArn && stress)
+        sendCommand(`FIS experiment role of ${plan.name}`, fisRoleArn, CPU_STRESS_DOCUMENT);
     } else {
       const startRole = manifest.roles.StartFault;
-      if (startRole) sendCommand('StartFault', startRole);
+      add('StartFault', 'ec2:DescribeInstances', '*');
+      if (startRole) sendCommand('StartFault', startRole, fault.documentName);
       add('PollStopConditions', 'ssm:ListCommands', '*');
       add('PollStopConditions', 'ssm:ListCommandInvocations', '*');
+      if (plan.effect?.kind === 'cpu') add('PollStopConditions', 'ec2:DescribeInstances', '*');
       add('StopFault', 'ssm:CancelCommand', '*');
+      add('StopFault', 'ssm:ListCommandInvocations', '*');
     }
   }
   // The same call for several experiments is simulated once.
@@ -119,7 +145,10 @@ export function runCalls(manifest: PreflightManifest, experiments: readonly Expe
 
 /**
  * Simulates every call a run makes against the deployed roles (`iam:SimulatePrincipalPolicy`, one
- * request per role, resource and context): a denied call fails here, not in the unattended run.
+ * request per role, resource and context, with `ResourceArns` and `ContextEntries`): a denied call fails
+ * here, not in the unattended run. A denial names the role, the action, the resource and IAM's decision
+ * (`implicitDeny`, `explicitDeny`); an allowed answer that IAM gave without a context value a policy asks
+ * for is a warning, not a pass.
  */
 export async function checkIam(calls: readonly RunCall[], deps: PreflightDeps): Promise<PreflightCheck> {
   const id = 'iam';
@@ -129,13 +158,14 @@ export async function checkIam(calls: readonly RunCall[], deps: PreflightDeps): 
     groups.set(key, [...(groups.get(key) ?? []), call]);
   }
   const denied: string[] = [];
+  const missingContext: string[] = [];
   try {
     for (const group of groups.values()) {
       const first = group[0] as RunCall;
       const answer = await deps.clients.iam.send(
         new SimulatePrincipalPolicyCommand({
           PolicySourceArn: first.roleArn,
-          ActionNames: group.map((c) => c.action),
+          ActionNames: [...new Set(group.map((c) => c.action))],
           ResourceArns: [first.resource],
           ...(first.context
             ? {
@@ -149,9 +179,19 @@ export async function checkIam(calls: readonly RunCall[], deps: PreflightDeps): 
         }),
       );
       for (const result of answer.EvaluationResults ?? []) {
-        if (result.EvalDecision !== 'allowed') {
-          denied.push(
-            `${first.principal} may not ${result.EvalActionName ?? '?'} on ${first.resource} (${result.EvalDecision ?? '?'})`,
+        const action = result.EvalActionName ?? '?';
+        const perResource = result.ResourceSpecificResults?.length
+          ? result.ResourceSpecificResults.map(
+              (r) => [r.EvalResourceName ?? first.resource, r.EvalResourceDecision] as const,
+            )
+          : [[result.EvalResourceName ?? first.resource, result.EvalDecision] as const];
+        for (const [resource, decision] of perResource) {
+          if (decision !== 'allowed')
+            denied.push(`${first.principal} may not ${action} on ${resource} (${decision ?? '?'})`);
+        }
+        if (result.EvalDecision === 'allowed' && result.MissingContextValues?.length) {
+          missingContext.push(
+            `${first.principal} ${action} on ${first.resource} (without ${result.MissingContextValues.join(', ')})`,
           );
         }
       }
@@ -159,13 +199,25 @@ export async function checkIam(calls: readonly RunCall[], deps: PreflightDeps): 
   } catch (error) {
     return readFailure(id, 'iam:SimulatePrincipalPolicy', error);
   }
-  if (denied.length === 0) {
-    return { id, status: 'ok', detail: `the deployed roles allow all ${calls.length} call(s) a run makes` };
+  if (denied.length > 0) {
+    return {
+      id,
+      status: 'fail',
+      detail: `denied: ${denied.join('; ')}`,
+      fix: 'redeploy with `npx cdk deploy` (a role or policy was changed outside CloudFormation, or a permissions boundary/SCP denies it)',
+    };
+  }
+  if (missingContext.length > 0) {
+    return {
+      id,
+      status: 'warn',
+      detail: `allowed, but IAM lacked a context value a policy reads: ${missingContext.join('; ')}`,
+      fix: 'check the condition keys of the role policies (or report the missing key to chaos-cadence)',
+    };
   }
   return {
     id,
-    status: 'fail',
-    detail: `denied: ${denied.join('; ')}`,
-    fix: 'redeploy with `npx cdk deploy` (a role or policy was changed outside CloudFormation, or a permissions boundary/SCP denies it)',
+    status: 'ok',
+    detail: `the deployed roles allow all ${calls.length} call(s) a run makes, on the resources it makes them on (the run lock table is not simulated)`,
   };
 }

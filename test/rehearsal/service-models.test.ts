@@ -10,10 +10,12 @@ import {
   loadServiceModel,
   operationOfSdkCommand,
   staleAllowances,
+  type CheckedCallInput,
   type ModelAllowance,
   type ModelCheckFigures,
 } from '../support/aws-service-models';
 import { MODEL_ALLOWANCES } from '../support/service-model-allowances';
+import { PREFLIGHT_CASES, preflightCalls } from '../support/preflight-catalogue';
 import { catalogue, rehearseCase, shippedScenarios } from '../support/rehearsal-catalogue';
 
 /**
@@ -180,10 +182,11 @@ describe('the AWS service-model check', () => {
   });
 });
 
-describe('every AWS call of the rehearsed runs, against the AWS service models', () => {
+describe('every AWS call of the rehearsed runs and offline preflights, against the AWS service models', () => {
   const cases = catalogue();
   const runs = new Map<string, RehearsalResult>();
   let figures: ModelCheckFigures;
+  const preflightSources: { name: string; calls: readonly CheckedCallInput[] }[] = [];
   const run = (name: string): RehearsalResult => {
     const found = runs.get(name);
     if (!found) throw new Error(`no rehearsal ${name} in the catalogue`);
@@ -197,9 +200,41 @@ describe('every AWS call of the rehearsed runs, against the AWS service models',
       if (result.rehearsal) runs.set(entry.name, result.rehearsal);
       sources.push({ name: entry.name, calls: result.calls });
     }
+    for (const entry of PREFLIGHT_CASES) {
+      preflightSources.push({ name: entry.name, calls: await preflightCalls(entry) });
+    }
+    sources.push(...preflightSources);
     figures = checkCalls(sources, MODEL_ALLOWANCES);
-    console.log(`${cases.length} runs (rehearsals and direct function calls)\n${formatFigures(figures)}`);
-  }, 180_000);
+    console.log(
+      `${cases.length} runs (rehearsals and direct function calls), ${PREFLIGHT_CASES.length} offline preflights\n${formatFigures(figures)}`,
+    );
+  }, 240_000);
+
+  it("covers every operation of the preflight, its error answers included", () => {
+    const preflightOperations = [
+      'scheduler:GetSchedule',
+      'iam:GetRole',
+      'iam:SimulatePrincipalPolicy',
+      'service-quotas:ListServiceQuotas',
+      'sns:ListSubscriptionsByTopic',
+      'ssm:DescribeInstanceInformation',
+      'ssm:DescribeDocument',
+      'ssm:GetCalendarState',
+      'ssm:GetParameter',
+      'fis:GetSafetyLever',
+      'fis:GetExperimentTemplate',
+      'ec2:DescribeInstances',
+      'cloudwatch:DescribeAlarms',
+      'autoscaling:DescribeAutoScalingGroups',
+    ];
+
+    const preflight = checkCalls(preflightSources, MODEL_ALLOWANCES);
+
+    expect([...preflight.operations.keys()]).toEqual(expect.arrayContaining(preflightOperations));
+    // Missing schedule (ResourceNotFoundException), role (NoSuchEntityException), document (InvalidDocument).
+    expect(preflight.errors).toBeGreaterThanOrEqual(3);
+    expect(preflight.problems).toEqual([]);
+  });
 
   it('covers every shipped scenario in FIS and SSM mode', () => {
     const names = cases.map((c) => c.name);

@@ -88,6 +88,13 @@ export const MODEL_ALLOWANCES: readonly ModelAllowance[] = [
     why: 'FIS API reference, Experiment.arn',
   },
   {
+    operation: 'fis:GetExperimentTemplate',
+    direction: 'answer',
+    kind: 'unknown-member',
+    path: 'experimentTemplate.arn',
+    why: 'FIS API reference, ExperimentTemplate.arn (added after this model); read by the preflight',
+  },
+  {
     operation: 'fis:ListExperiments',
     direction: 'answer',
     kind: 'unknown-member',
@@ -100,6 +107,20 @@ export const MODEL_ALLOWANCES: readonly ModelAllowance[] = [
     kind: 'unknown-member',
     path: 'MetricAlarms[].StateTransitionedTimestamp',
     why: 'CloudWatch API reference, MetricAlarm.StateTransitionedTimestamp (2023); @aws-sdk/client-cloudwatch has it',
+  },
+  {
+    operation: 'fis:GetSafetyLever',
+    direction: 'request',
+    kind: 'unknown-operation',
+    path: '(operation)',
+    why: "the preflight reads FIS's account-wide safety lever (engaged: no experiment starts); FIS API reference, GetSafetyLever (2024)",
+  },
+  {
+    operation: 'fis:GetSafetyLever',
+    direction: 'answer',
+    kind: 'unknown-operation',
+    path: '(operation)',
+    why: 'FIS API reference, GetSafetyLever (2024): safetyLever.id, arn, state.status and state.reason',
   },
   {
     operation: 'dynamodb:PutItem',

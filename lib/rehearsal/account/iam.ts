@@ -59,7 +59,7 @@ export function simulatedIam(ctx: ServiceContext): { readonly routes: Route[] } 
               EvalDecision: denied ? 'implicitDeny' : 'allowed',
               MatchedStatements: denied
                 ? []
-                : [{ SourcePolicyId: `${role}DefaultPolicy`, SourcePolicyType: 'IAM Policy' }],
+                : [{ SourcePolicyId: `${role}DefaultPolicy`, SourcePolicyType: 'role' }],
               MissingContextValues: [],
               ResourceSpecificResults: resources.map((resource) => ({
                 EvalResourceName: resource,

@@ -19,10 +19,9 @@ export function simulatedServiceQuotas(ctx: ServiceContext): { readonly routes: 
             {
               ServiceCode: 'fis',
               ServiceName: 'AWS Fault Injection Service',
-              QuotaArn: `arn:${partition}:servicequotas:${region}:${account}:fis/L-REHEARSAL01`,
-              QuotaCode: 'L-REHEARSAL01',
-              // A simulated quota: the preflight finds FIS's quota by the action name in it.
-              QuotaName: 'Target resources for aws:ssm:send-command (simulated)',
+              QuotaArn: `arn:${partition}:servicequotas:${region}:${account}:fis/L-D0A62255`,
+              QuotaCode: 'L-D0A62255',
+              QuotaName: 'Target Instances for aws:ssm:send-command',
               Value: quota,
               Unit: 'None',
               Adjustable: true,

@@ -145,6 +145,16 @@ describe('preflight against the simulated account', () => {
     ],
     [
       'iam',
+      'PollStopConditions may not cloudwatch:DescribeAlarms on arn:aws:cloudwatch:eu-central-1:123456789012:alarm:sock-shop-5xx (implicitDeny)',
+      () => readyScenario({}, { iamDenied: ['ChaosCadence-PollStopConditions cloudwatch:DescribeAlarms'] }),
+    ],
+    [
+      'iam',
+      'CheckGuardRails may not ssm:GetParameter on arn:aws:ssm:eu-central-1:123456789012:parameter/chaos-cadence/ChaosCadence/kill-switch (implicitDeny)',
+      () => readyScenario({}, { iamDenied: ['ChaosCadence-CheckGuardRails ssm:GetParameter'] }),
+    ],
+    [
+      'iam',
       'FIS experiment role of web-cpu-80 may not ssm:SendCommand on arn:aws:ec2:eu-central-1:123456789012:instance/i-0a1b2c3d4e5f60001',
       () => readyScenario({}, { iamDenied: ['ChaosCadence-fis-EXTa162bfddc89a48 ssm:SendCommand'] }),
     ],
@@ -169,7 +179,7 @@ describe('preflight against the simulated account', () => {
     ['calendar:default', 'is OPEN at Tue 2027-01-05 10:00 CET', () => readyScenario(), withCalendar],
     [
       'fisQuota:web-cpu-80',
-      'Service Quotas lists no FIS target quota',
+      'Service Quotas listed no value of the FIS quota "Target Instances for aws:ssm:send-command" (L-D0A62255)',
       () => readyScenario({}, { fisSendCommandTargetQuota: undefined }),
     ],
     [
@@ -221,6 +231,47 @@ describe('preflight against the simulated account', () => {
           ContextKeyType: 'string',
         },
       ]) as unknown,
+    });
+  });
+
+  it('asks IAM about every call with its resource ARN, never about an action alone', async () => {
+    const { account } = await preflightOffline(exampleConfig(), readyScenario());
+
+    const simulations = account.calls
+      .filter((c) => c.command === 'SimulatePrincipalPolicy')
+      .map((c) => c.input as { ResourceArns?: string[]; ActionNames?: string[] });
+
+    expect(simulations.length).toBeGreaterThan(0);
+    expect(simulations.filter((s) => s.ResourceArns?.length !== 1)).toEqual([]);
+    // Where the action has resource types, the resource is the one the run touches, not `*`.
+    expect(
+      simulations
+        .filter((s) => s.ResourceArns?.[0] === '*')
+        .flatMap((s) => s.ActionNames ?? [])
+        .filter((a) =>
+          /^(ssm:GetParameter|ssm:SendCommand|cloudwatch:DescribeAlarms|fis:(Start|Stop|Get)Experiment)$/.test(
+            a,
+          ),
+        ),
+    ).toEqual([]);
+  });
+
+  it('simulates starting the experiment on the template with the request tag the run sends', async () => {
+    const { account } = await preflightOffline(exampleConfig(), readyScenario());
+
+    expect(
+      account.calls.filter((c) => c.command === 'SimulatePrincipalPolicy').map((c) => c.input),
+    ).toContainEqual({
+      PolicySourceArn: 'arn:aws:iam::123456789012:role/ChaosCadence-StartFault',
+      ActionNames: ['fis:StartExperiment'],
+      ResourceArns: ['arn:aws:fis:eu-central-1:123456789012:experiment-template/EXTa162bfddc89a48'],
+      ContextEntries: [
+        {
+          ContextKeyName: 'aws:RequestTag/chaos-cadence:experiment',
+          ContextKeyValues: ['web-cpu-80'],
+          ContextKeyType: 'string',
+        },
+      ],
     });
   });
 
