@@ -108,7 +108,7 @@ describe('GuardRails', () => {
     };
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       expect.objectContaining({
-        Action: expect.arrayContaining(['ssm:GetParameter']) as unknown,
+        Action: 'ssm:GetParameter',
         Resource: stack.resolve(guardRails.killSwitch.parameterArn) as unknown,
       }),
       expect.objectContaining({

@@ -34,7 +34,7 @@ describe('Results', () => {
             ServerSideEncryptionByDefault: {
               SSEAlgorithm: 'aws:kms',
               KMSMasterKeyID: {
-                'Fn::GetAtt': [stack.getLogicalId(results.key.node.defaultChild as never), 'Arn'],
+                'Fn::GetAtt': [stack.getLogicalId(results.key!.node.defaultChild as never), 'Arn'],
               },
             },
           },
@@ -79,7 +79,7 @@ describe('Results', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: {
         DestinationBucketName: {
-          Ref: stack.getLogicalId(results.accessLogBucket.node.defaultChild as never),
+          Ref: stack.getLogicalId(results.accessLogBucket!.node.defaultChild as never),
         },
         LogFilePrefix: 'results/',
       },
@@ -106,7 +106,7 @@ describe('Results', () => {
 
   it('encrypts the topic with the key', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
-      KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(results.key.node.defaultChild as never), 'Arn'] },
+      KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(results.key!.node.defaultChild as never), 'Arn'] },
     });
   });
 
