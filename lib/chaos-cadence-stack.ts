@@ -71,16 +71,8 @@ export class ChaosCadenceStack extends Stack {
     const workflow = new ExperimentWorkflow(this, 'Workflow', {
       runConfig,
       faults,
-      publishFunction: results.publishFunction,
-      killSwitch: guardRails.killSwitch,
-      ...(guardRails.changeCalendarName !== undefined
-        ? { changeCalendar: guardRails.changeCalendarName }
-        : {}),
-      allowedHours: guardRails.allowedHours,
-      timeZone: guardRails.timeZone,
-      resultsBucketName: results.bucket.bucketName,
-      topicArn: results.topic.topicArn,
-      dashboardName: results.dashboardName,
+      results,
+      guardRails,
       alarmTopic: results.topic,
     });
 

@@ -12,12 +12,10 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../faults/nag';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
-import type { AllowedHours } from '../../lambdas/shared/aws';
 import { settingsToEnv } from '../../lambdas/shared/settings';
 import { STOP_CONDITIONS_ENV, stopConditionsOf } from '../../lambdas/abort-on-event/abort-on-event';
 import { SWEEP_FAULT_SERVICES_ENV } from '../../lambdas/stop-fault/sweep';
@@ -26,7 +24,8 @@ import { templateIdSubstitutionKey } from '../config/plan';
 import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
 import { checkPayloadBudget } from '../workflow/payload-budget';
 import type { IFaultPermissions } from './fault-permissions';
-import { changeCalendarArn } from './guard-rails';
+import type { IGuardRails } from './guard-rails';
+import type { IResults } from './results';
 
 /** Props of {@link ExperimentWorkflow}. */
 export interface ExperimentWorkflowProps {
@@ -34,30 +33,25 @@ export interface ExperimentWorkflowProps {
   readonly runConfig: RunConfig;
   /** The fault resources of the experiments: template ids and grants for the start/poll/stop functions. */
   readonly faults: readonly IFaultPermissions[];
-  /** The PublishResults function (results construct). */
-  readonly publishFunction: lambda.IFunction;
-  /** The kill switch parameter (`off` / `on`). */
-  readonly killSwitch: ssm.IStringParameter;
-  /** SSM Change Calendar name or ARN; runs only while it is OPEN. @default - no calendar check */
-  readonly changeCalendar?: string;
-  /** When runs may happen, in `timeZone`. */
-  readonly allowedHours: AllowedHours;
-  /** IANA time zone of the allowed hours. */
-  readonly timeZone: string;
-  /** Results bucket name, for links in settings. @default - none */
-  readonly resultsBucketName?: string;
-  /** Results topic ARN, for settings. @default - none */
-  readonly topicArn?: string;
-  /** Dashboard name, for links. @default - none */
-  readonly dashboardName?: string;
+  /**
+   * Where results go: the workflow calls `results.publishFunction` last (and after the sweep), and its
+   * functions get the bucket, topic and dashboard names for links. Usually a {@link Results}.
+   */
+  readonly results: IResults;
+  /**
+   * The kill switch, change calendar and allowed hours the functions check, with the read grants.
+   * Usually a {@link GuardRails}, or `GuardRails.fromGuardRailsAttributes` over an existing parameter.
+   */
+  readonly guardRails: IGuardRails;
   /** Retention of the workflow's and the functions' logs. @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
   /** The state machine's name. @default `<stack name>-run-experiments` */
   readonly stateMachineName?: string;
   /**
-   * Notified when the backstop sweep fails (its `Errors` alarm), e.g. the results topic. Its key, if
-   * KMS-encrypted, must let CloudWatch use it (`WorkflowAlarms` with `topicKey` grants that).
-   * @default - the alarm exists but notifies nobody
+   * Notified when the backstop sweep fails (its `Errors` alarm) or an event-driven abort fails, e.g.
+   * `results.topic`. Its key, if KMS-encrypted, must let CloudWatch use it (`WorkflowAlarms` with
+   * `topicKey` grants that).
+   * @default - the alarms exist but notify nobody
    */
   readonly alarmTopic?: sns.ITopic;
 }
@@ -105,6 +99,7 @@ export class ExperimentWorkflow extends Construct {
     super(scope, id);
     // A run whose worst case could exceed the state payload budget is refused here, not discovered in a run.
     checkPayloadBudget(props.runConfig);
+    const { guardRails, results } = props;
     const stack = Stack.of(this);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const stateMachineName = props.stateMachineName ?? `${stack.stackName}-run-experiments`;
@@ -137,13 +132,15 @@ export class ExperimentWorkflow extends Construct {
     const environment = settingsToEnv({
       account: stack.account,
       partition: stack.partition,
-      killSwitchParameter: props.killSwitch.parameterName,
-      ...(props.changeCalendar !== undefined ? { changeCalendar: props.changeCalendar } : {}),
-      allowedHours: props.allowedHours,
-      timeZone: props.timeZone,
-      resultsBucket: props.resultsBucketName ?? '',
-      topicArn: props.topicArn ?? '',
-      dashboardName: props.dashboardName ?? '',
+      killSwitchParameter: guardRails.killSwitch.parameterName,
+      ...(guardRails.changeCalendarName !== undefined
+        ? { changeCalendar: guardRails.changeCalendarName }
+        : {}),
+      allowedHours: guardRails.allowedHours,
+      timeZone: guardRails.timeZone,
+      resultsBucket: results.bucket.bucketName,
+      topicArn: results.topic.topicArn,
+      dashboardName: results.dashboardName,
       stackName: stack.stackName,
       runLockTable: this.runLockTable.tableName,
       // The lease outlives the execution (its TimeoutSeconds): a running run never loses its lock.
@@ -205,21 +202,10 @@ export class ExperimentWorkflow extends Construct {
     // Who stopped a fault: abort-on-event records its stops on the lock item; the poll reads them.
     this.runLockTable.grant(abortOnEvent, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     this.runLockTable.grant(pollStopConditions, 'dynamodb:GetItem');
-    const readKillSwitch = new iam.PolicyStatement({
-      actions: ['ssm:GetParameter'],
-      resources: [props.killSwitch.parameterArn],
-    });
-    checkGuardRails.addToRolePolicy(readKillSwitch);
-    pollStopConditions.addToRolePolicy(readKillSwitch);
-    abortOnEvent.addToRolePolicy(readKillSwitch);
-    if (props.changeCalendar !== undefined) {
-      checkGuardRails.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['ssm:GetCalendarState'],
-          resources: [changeCalendarArn(this, props.changeCalendar)],
-        }),
-      );
-    }
+    // The kill switch is read before each injection and watched during the fault; the calendar only before.
+    guardRails.grantRead(checkGuardRails);
+    guardRails.grantReadKillSwitch(pollStopConditions);
+    guardRails.grantReadKillSwitch(abortOnEvent);
     // Probes and stop conditions: these read-only actions support no resource-level permissions.
     // Alarms are named by the plans (known at run time), so DescribeAlarms is granted on this account's
     // alarms; GetMetricData and DescribeAutoScalingGroups support no resource-level permissions.
@@ -315,7 +301,7 @@ export class ExperimentWorkflow extends Construct {
       PollStopConditionsFunctionArn: pollStopConditions.functionArn,
       StopFaultFunctionArn: stopFault.functionArn,
       VerdictFunctionArn: verdict.functionArn,
-      PublishResultsFunctionArn: props.publishFunction.functionArn,
+      PublishResultsFunctionArn: results.publishFunction.functionArn,
     };
     const templateIds: Record<string, string> = {};
     for (const fault of props.faults) {
@@ -378,7 +364,7 @@ export class ExperimentWorkflow extends Construct {
     });
     new lambda.EventInvokeConfig(this, 'SweepPublishes', {
       function: sweep,
-      onSuccess: new LambdaDestination(props.publishFunction, { responseOnly: true }),
+      onSuccess: new LambdaDestination(results.publishFunction, { responseOnly: true }),
       onFailure: new SqsDestination(this.sweepFailures),
       retryAttempts: 2,
     });
@@ -429,7 +415,7 @@ export class ExperimentWorkflow extends Construct {
       eventPattern: {
         source: ['aws.ssm'],
         detailType: ['Parameter Store Change'],
-        detail: { name: [props.killSwitch.parameterName] },
+        detail: { name: [guardRails.killSwitch.parameterName] },
       },
       targets: [abortTarget],
     });

@@ -15,6 +15,98 @@ export type GuardRailSettings = Pick<
   'killSwitchParameter' | 'changeCalendar' | 'allowedHours' | 'timeZone'
 >;
 
+/**
+ * What the workflow needs from the guard rails: the kill switch, the optional change calendar, the
+ * allowed hours, and least-privilege read grants on them. Implemented by {@link GuardRails} (which
+ * creates the kill switch from the config) and by {@link GuardRails.fromGuardRailsAttributes} (an
+ * existing kill-switch parameter).
+ */
+export interface IGuardRails {
+  /** The kill-switch parameter (`off` / `on`). */
+  readonly killSwitch: ssm.IStringParameter;
+  /** The SSM Change Calendar (name or ARN) that must be OPEN; `undefined` when runs need none. */
+  readonly changeCalendarName?: string;
+  /** When runs may happen, in {@link timeZone}. */
+  readonly allowedHours: AllowedHours;
+  /** IANA time zone of the allowed hours. */
+  readonly timeZone: string;
+  /** `ssm:GetParameter` on the kill switch and, when configured, `ssm:GetCalendarState` on the calendar. */
+  grantRead(grantee: iam.IGrantable): void;
+  /** `ssm:GetParameter` on the kill switch only (the functions that watch it during a fault). */
+  grantReadKillSwitch(grantee: iam.IGrantable): void;
+}
+
+/** Attributes of existing guard rails, for {@link GuardRails.fromGuardRailsAttributes}. */
+export interface GuardRailsAttributes {
+  /** An existing kill-switch parameter whose value is `off` or `on`. */
+  readonly killSwitch: ssm.IStringParameter;
+  /**
+   * SSM Change Calendar name (this account and region) or ARN (shared from another account).
+   * @default - no calendar check
+   */
+  readonly changeCalendarName?: string;
+  /** When runs may happen, in `timeZone`. */
+  readonly allowedHours: AllowedHours;
+  /** IANA time zone of the allowed hours, e.g. `Europe/Berlin`. */
+  readonly timeZone: string;
+}
+
+/** The grants every {@link IGuardRails} makes, on its kill switch and calendar. */
+abstract class GuardRailsBase extends Construct implements IGuardRails {
+  public abstract readonly killSwitch: ssm.IStringParameter;
+  public abstract readonly changeCalendarName?: string;
+  public abstract readonly allowedHours: AllowedHours;
+  public abstract readonly timeZone: string;
+
+  /**
+   * Lets `grantee` read the guard rails: `ssm:GetParameter` on the kill switch and, when configured,
+   * `ssm:GetCalendarState` on the change calendar. Nothing else.
+   */
+  public grantRead(grantee: iam.IGrantable): void {
+    this.grantReadKillSwitch(grantee);
+    if (this.changeCalendarName !== undefined) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['ssm:GetCalendarState'],
+        resourceArns: [this.changeCalendarArn()],
+      });
+    }
+  }
+
+  /** Lets `grantee` read the kill switch (`ssm:GetParameter` on it) and nothing else. */
+  public grantReadKillSwitch(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:GetParameter'],
+      resourceArns: [this.killSwitch.parameterArn],
+    });
+  }
+
+  /** ARN of the change calendar (an SSM document), when configured. */
+  public changeCalendarArn(): string {
+    if (this.changeCalendarName === undefined) {
+      throw new GuardRailsError('changeCalendarArn: no guardRails.changeCalendar is configured');
+    }
+    return changeCalendarArn(this, this.changeCalendarName);
+  }
+}
+
+/** Guard rails over an existing kill switch (see {@link GuardRails.fromGuardRailsAttributes}). */
+class ImportedGuardRails extends GuardRailsBase {
+  public readonly killSwitch: ssm.IStringParameter;
+  public readonly changeCalendarName?: string;
+  public readonly allowedHours: AllowedHours;
+  public readonly timeZone: string;
+
+  constructor(scope: Construct, id: string, attrs: GuardRailsAttributes) {
+    super(scope, id);
+    this.killSwitch = attrs.killSwitch;
+    if (attrs.changeCalendarName !== undefined) this.changeCalendarName = attrs.changeCalendarName;
+    this.allowedHours = { ...attrs.allowedHours, days: [...attrs.allowedHours.days] };
+    this.timeZone = attrs.timeZone;
+  }
+}
+
 /** Props of {@link GuardRails}. */
 export interface GuardRailsProps {
   /** The validated config: `guardRails`, `cadence.timeZone` and `maxFaultDuration` are read. */
@@ -33,7 +125,7 @@ export interface GuardRailsProps {
  *
  * The construct creates the parameter and exposes the settings for the workflow construct.
  */
-export class GuardRails extends Construct {
+export class GuardRails extends GuardRailsBase {
   /** The kill-switch parameter. */
   public readonly killSwitch: ssm.StringParameter;
   /** Its name, e.g. `/chaos-cadence/ChaosCadence/kill-switch`. */
@@ -86,26 +178,15 @@ export class GuardRails extends Construct {
   }
 
   /**
-   * Lets `grantee` read the guard rails: `ssm:GetParameter` on the kill switch and, when configured,
-   * `ssm:GetCalendarState` on the change calendar. Nothing else.
+   * Guard rails over an existing kill-switch parameter, for a CDK app that has its own: nothing is
+   * created; the workflow reads `killSwitch` (and `changeCalendarName`, when given).
    */
-  public grantRead(grantee: iam.IGrantable): void {
-    this.killSwitch.grantRead(grantee);
-    if (this.changeCalendarName !== undefined) {
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['ssm:GetCalendarState'],
-        resourceArns: [this.changeCalendarArn()],
-      });
-    }
-  }
-
-  /** ARN of the change calendar (an SSM document), when configured. */
-  public changeCalendarArn(): string {
-    if (this.changeCalendarName === undefined) {
-      throw new GuardRailsError('changeCalendarArn: no guardRails.changeCalendar is configured');
-    }
-    return changeCalendarArn(this, this.changeCalendarName);
+  public static fromGuardRailsAttributes(
+    scope: Construct,
+    id: string,
+    attrs: GuardRailsAttributes,
+  ): IGuardRails {
+    return new ImportedGuardRails(scope, id, attrs);
   }
 }
 

@@ -15,9 +15,39 @@ import { cadencePeriods } from '../cadence/period';
 import type { Config } from '../config/schema';
 import { dashboardNameFor } from './dashboard';
 
+/**
+ * What the workflow needs from the results: where journals and reports go, the topic results are
+ * emailed to, the function the workflow calls last, and the dashboard the email links to.
+ * Implemented by {@link Results}.
+ */
+export interface IResults {
+  /** Journals (`runs/<yyyy>/<mm>/<run id>.json`) and reports (`reports/<run id>.html`). */
+  readonly bucket: s3.IBucket;
+  /** The topic results, heads-ups and the workflow's alarms are sent to. */
+  readonly topic: sns.ITopic;
+  /** The PublishResults function: writes to {@link bucket}, publishes to {@link topic}. */
+  readonly publishFunction: lambda.IFunction;
+  /** The CloudWatch dashboard name the email links to. */
+  readonly dashboardName: string;
+}
+
 /** Props of {@link Results}. */
 export interface ResultsProps {
+  /** The validated config: `notifications.emails` are subscribed; the cadences give the score's periods. */
   readonly config: Config;
+  /**
+   * An existing bucket for journals and reports (e.g. your organisation's, with its own access logging).
+   * The function may write `runs/*` and `reports/*`, read `reports/*` and `runs/*`, and list under
+   * `runs/`; if the bucket has an `encryptionKey`, it may encrypt and decrypt with it.
+   * @default - a versioned, KMS-encrypted (the construct's key), TLS-only bucket with an access-log bucket
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * An existing topic results are emailed to; `config.notifications.emails` are subscribed to it.
+   * If it has a `masterKey`, the function may use it.
+   * @default - a KMS-encrypted (the construct's key), TLS-only topic
+   */
+  readonly topic?: sns.ITopic;
   /**
    * Name of the CloudWatch dashboard the email links to.
    * @default `ChaosCadence-<stack name>` (what {@link ResultsDashboard} creates)
@@ -60,15 +90,15 @@ const DEFAULTS = {
  * reports under `reports/`), its access-log bucket, the encrypted notification topic with one email
  * subscription per configured address, and the publish-results function the workflow calls last.
  */
-export class Results extends Construct {
-  /** Encrypts the results bucket and the topic. */
-  public readonly key: kms.Key;
+export class Results extends Construct implements IResults {
+  /** Encrypts the results bucket and the topic; `undefined` when both were given in the props. */
+  public readonly key?: kms.Key;
   /** Journals (`runs/<yyyy>/<mm>/<run id>.json`) and reports (`reports/<run id>.html`). */
-  public readonly bucket: s3.Bucket;
-  /** Server access logs of {@link bucket}. */
-  public readonly accessLogBucket: s3.Bucket;
-  /** The notification topic (KMS-encrypted, TLS-only). */
-  public readonly topic: sns.Topic;
+  public readonly bucket: s3.IBucket;
+  /** Server access logs of {@link bucket}; `undefined` when the bucket was given in the props. */
+  public readonly accessLogBucket?: s3.Bucket;
+  /** The notification topic (KMS-encrypted, TLS-only unless given in the props). */
+  public readonly topic: sns.ITopic;
   /** The PublishResults function. */
   public readonly publishFunction: NodejsFunction;
   /** The function's log group. */
@@ -87,51 +117,29 @@ export class Results extends Construct {
     const stack = Stack.of(this);
     this.dashboardName = props.dashboardName ?? dashboardNameFor(stack.stackName);
 
-    this.key = new kms.Key(this, 'Key', {
-      description: `chaos-cadence results (${stack.stackName}): results bucket and notification topic`,
-      enableKeyRotation: true,
-      removalPolicy: options.removalPolicy,
-    });
-
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      // Server access log delivery does not support SSE-KMS target buckets: S3-managed keys.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // No objectOwnership: CDK picks what log delivery needs (a bucket policy with the
-      // @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy flag of cdk.json, else the log-delivery ACL).
-      versioned: false,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(options.reportRetentionDays) }],
-      removalPolicy: options.removalPolicy,
-    });
-    Validations.of(this.accessLogBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket of the results bucket; logging it into itself would loop.',
-    });
-
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'results/',
-      lifecycleRules: [
-        { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(options.reportRetentionDays) },
-        { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(options.reportRetentionDays) },
-        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      ],
-      removalPolicy: options.removalPolicy,
-    });
-
-    this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'chaos-cadence results',
-      masterKey: this.key,
-      enforceSSL: true,
-    });
+    // One key for what the construct creates (the bucket, the topic); none when both are given.
+    let key: kms.Key | undefined;
+    const ownKey = (): kms.Key =>
+      (key ??= new kms.Key(this, 'Key', {
+        description: `chaos-cadence results (${stack.stackName}): results bucket and notification topic`,
+        enableKeyRotation: true,
+        removalPolicy: options.removalPolicy,
+      }));
+    if (props.bucket === undefined || props.topic === undefined) this.key = ownKey();
+    if (props.bucket !== undefined) {
+      this.bucket = props.bucket;
+    } else {
+      const created = this.createBucket(ownKey(), options);
+      this.bucket = created.bucket;
+      this.accessLogBucket = created.accessLogBucket;
+    }
+    this.topic =
+      props.topic ??
+      new sns.Topic(this, 'Topic', {
+        displayName: 'chaos-cadence results',
+        masterKey: ownKey(),
+        enforceSSL: true,
+      });
     for (const address of props.config.notifications.emails) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(address));
     }
@@ -209,7 +217,10 @@ export class Results extends Construct {
         resources: [this.bucket.arnForObjects('runs/*')],
       }),
     );
-    this.key.grantEncryptDecrypt(role);
+    // The keys of the bucket and the topic (the construct's own, or those of the given ones).
+    for (const k of new Set([this.key, this.bucket.encryptionKey, this.topic.masterKey])) {
+      k?.grantEncryptDecrypt(role);
+    }
     this.topic.grantPublish(role);
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -238,14 +249,54 @@ export class Results extends Construct {
     });
   }
 
+  /** The results bucket and its access-log bucket, as the construct creates them. */
+  private createBucket(
+    key: kms.IKey,
+    options: { readonly reportRetentionDays: number; readonly removalPolicy: RemovalPolicy },
+  ): { bucket: s3.Bucket; accessLogBucket: s3.Bucket } {
+    const accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      // Server access log delivery does not support SSE-KMS target buckets: S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // No objectOwnership: CDK picks what log delivery needs (a bucket policy with the
+      // @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy flag of cdk.json, else the log-delivery ACL).
+      versioned: false,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(options.reportRetentionDays) }],
+      removalPolicy: options.removalPolicy,
+    });
+    Validations.of(accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the results bucket; logging it into itself would loop.',
+    });
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: accessLogBucket,
+      serverAccessLogsPrefix: 'results/',
+      lifecycleRules: [
+        { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(options.reportRetentionDays) },
+        { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(options.reportRetentionDays) },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy: options.removalPolicy,
+    });
+    return { bucket, accessLogBucket };
+  }
+
   /** Acknowledges each cdk-nag IAM5 finding of the publish role, one by one, with its reason. */
   private acknowledgeWildcards(role: iam.Role, alarmArns: string): void {
     const stack = Stack.of(this);
-    const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     const findings: Record<string, string> = {
-      [`Resource::<${bucketId}.Arn>/runs/*`]:
+      [`Resource::${nagName(stack, this.bucket.arnForObjects('runs/*'))}`]:
         'journals are written as runs/<yyyy>/<mm>/<run id>.json: one object per run; earlier ones are read for the trend',
-      [`Resource::<${bucketId}.Arn>/reports/*`]:
+      [`Resource::${nagName(stack, this.bucket.arnForObjects('reports/*'))}`]:
         'reports are written (and read through the presigned link) as reports/<run id>.html: one object per run',
       'Action::s3:Abort*': 'grantPut on the two prefixes above: aborting its own multipart uploads',
       'Action::s3:GetObject*':
@@ -266,7 +317,10 @@ export class Results extends Construct {
   }
 }
 
-/** Spells a value the way cdk-nag names findings: `Fn::Join` joined, `{ Ref: X }` as `<X>`. */
+/**
+ * Spells a value the way cdk-nag names findings: `Fn::Join` joined, `{ Ref: X }` as `<X>`,
+ * `{ 'Fn::GetAtt': [X, Arn] }` as `<X.Arn>`.
+ */
 function nagName(stack: Stack, value: string): string {
   const flatten = (node: unknown): string => {
     if (typeof node === 'string') return node;
@@ -277,6 +331,8 @@ function nagName(stack: Stack, value: string): string {
         return (join[1] as unknown[]).map(flatten).join(String(join[0]));
       }
       if (typeof record.Ref === 'string') return `<${record.Ref}>`;
+      const getAtt = record['Fn::GetAtt'];
+      if (Array.isArray(getAtt)) return `<${getAtt.map(String).join('.')}>`;
     }
     return JSON.stringify(node);
   };

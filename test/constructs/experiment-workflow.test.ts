@@ -2,11 +2,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IFaultPermissions } from '../../lib/constructs/fault-permissions';
 import { ExperimentWorkflow } from '../../lib/constructs/experiment-workflow';
+import { GuardRails } from '../../lib/constructs/guard-rails';
+import type { IResults } from '../../lib/constructs/results';
 import { fisPlan, runConfigOf } from '../fixtures/workflow/plans';
 
 function build(options: { alarmTopic?: boolean; changeCalendar?: string } = {}) {
@@ -44,14 +47,23 @@ function build(options: { alarmTopic?: boolean; changeCalendar?: string } = {}) 
     'Kill',
     '/chaos-cadence/test/kill-switch',
   );
+  const results: IResults = {
+    bucket: s3.Bucket.fromBucketName(stack, 'Bucket', 'results-bucket'),
+    topic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-central-1:123456789012:results'),
+    publishFunction,
+    dashboardName: 'ChaosCadence-Test',
+  };
+  const guardRails = GuardRails.fromGuardRailsAttributes(stack, 'GuardRails', {
+    killSwitch,
+    changeCalendarName: options.changeCalendar ?? 'freeze',
+    allowedHours: { days: ['MON'], start: '09:00', end: '16:00' },
+    timeZone: 'Europe/Berlin',
+  });
   const workflow = new ExperimentWorkflow(stack, 'Workflow', {
     runConfig: runConfigOf(fisPlan()),
     faults: [fault],
-    publishFunction,
-    killSwitch,
-    changeCalendar: options.changeCalendar ?? 'freeze',
-    allowedHours: { days: ['MON'], start: '09:00', end: '16:00' },
-    timeZone: 'Europe/Berlin',
+    results,
+    guardRails,
     ...(options.alarmTopic
       ? {
           alarmTopic: sns.Topic.fromTopicArn(

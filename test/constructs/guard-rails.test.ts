@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { validateConfig } from '../../lib/config/load';
 import type { Config, ConfigInput } from '../../lib/config/schema';
@@ -108,7 +109,7 @@ describe('GuardRails', () => {
     };
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       expect.objectContaining({
-        Action: expect.arrayContaining(['ssm:GetParameter']) as unknown,
+        Action: 'ssm:GetParameter',
         Resource: stack.resolve(guardRails.killSwitch.parameterArn) as unknown,
       }),
       expect.objectContaining({
@@ -122,6 +123,59 @@ describe('GuardRails', () => {
     const { guardRails } = build();
 
     expect(() => guardRails.changeCalendarArn()).toThrow(GuardRailsError);
+  });
+
+  it('grants only the kill switch to the functions that watch it, even with a calendar', () => {
+    const { stack, guardRails, template } = build({ guardRails: { changeCalendar: 'prod-change-freeze' } });
+    const role = new iam.Role(stack, 'Watcher', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+
+    guardRails.grantReadKillSwitch(role);
+
+    const policy = Object.values(template().findResources('AWS::IAM::Policy'))[0] as {
+      Properties: { PolicyDocument: { Statement: unknown[] } };
+    };
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Action: 'ssm:GetParameter',
+        Resource: stack.resolve(guardRails.killSwitch.parameterArn) as unknown,
+      }),
+    ]);
+  });
+
+  it('wraps an existing kill switch with fromGuardRailsAttributes, creating nothing', () => {
+    const stack = new Stack(new App(), 'Team', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const killSwitch = ssm.StringParameter.fromStringParameterName(stack, 'Halt', '/team/chaos/halt');
+    const role = new iam.Role(stack, 'Checker', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+
+    const guardRails = GuardRails.fromGuardRailsAttributes(stack, 'GuardRails', {
+      killSwitch,
+      changeCalendarName: 'arn:aws:ssm:eu-central-1:210987654321:document/release-freeze',
+      allowedHours: { days: ['TUE'], start: '10:00', end: '15:00' },
+      timeZone: 'Europe/Berlin',
+    });
+    guardRails.grantRead(role);
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SSM::Parameter', 0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'ssm:GetParameter',
+            Resource: stack.resolve(killSwitch.parameterArn) as unknown,
+          }),
+          Match.objectLike({
+            Action: 'ssm:GetCalendarState',
+            Resource: 'arn:aws:ssm:eu-central-1:210987654321:document/release-freeze',
+          }),
+        ],
+      },
+    });
+    expect([guardRails.killSwitch, guardRails.timeZone]).toEqual([killSwitch, 'Europe/Berlin']);
   });
 
   it('has no cdk-nag findings', () => {

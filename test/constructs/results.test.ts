@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfigText } from '../../lib/config/load';
 import { Results } from '../../lib/constructs/results';
@@ -34,7 +35,7 @@ describe('Results', () => {
             ServerSideEncryptionByDefault: {
               SSEAlgorithm: 'aws:kms',
               KMSMasterKeyID: {
-                'Fn::GetAtt': [stack.getLogicalId(results.key.node.defaultChild as never), 'Arn'],
+                'Fn::GetAtt': [stack.getLogicalId(results.key!.node.defaultChild as never), 'Arn'],
               },
             },
           },
@@ -79,7 +80,7 @@ describe('Results', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: {
         DestinationBucketName: {
-          Ref: stack.getLogicalId(results.accessLogBucket.node.defaultChild as never),
+          Ref: stack.getLogicalId(results.accessLogBucket!.node.defaultChild as never),
         },
         LogFilePrefix: 'results/',
       },
@@ -106,7 +107,7 @@ describe('Results', () => {
 
   it('encrypts the topic with the key', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
-      KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(results.key.node.defaultChild as never), 'Arn'] },
+      KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(results.key!.node.defaultChild as never), 'Arn'] },
     });
   });
 
@@ -226,6 +227,27 @@ describe('Results', () => {
         (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
       ),
     ).toEqual([]);
+  });
+
+  it('uses a given bucket, creating neither it nor its access-log bucket, and keeps its key for the topic', () => {
+    const config = { ...parseConfigText(configText), notifications: { emails: ['sre@example.com'] } };
+    const local = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Team', {
+      env: { account: '123456789012', region: 'eu-central-1' },
+    });
+    const bucket = s3.Bucket.fromBucketName(local, 'TeamBucket', 'team-results');
+
+    const given = new Results(local, 'Results', { config, bucket });
+
+    const localTemplate = Template.fromStack(local);
+    localTemplate.resourceCountIs('AWS::S3::Bucket', 0);
+    localTemplate.resourceCountIs('AWS::KMS::Key', 1);
+    localTemplate.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [local.getLogicalId(given.key!.node.defaultChild as never), 'Arn'] },
+    });
+    localTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CHAOS_RESULTS_BUCKET: 'team-results' }) },
+    });
+    expect([given.bucket, given.accessLogBucket]).toEqual([bucket, undefined]);
   });
 
   it('creates no subscription when no address is configured', () => {
