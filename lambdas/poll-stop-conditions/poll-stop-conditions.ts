@@ -117,6 +117,43 @@ export async function observeFault(
   };
 }
 
+/** FIS resource types that are EC2 instances (they publish `AWS/EC2 CPUUtilization` per `InstanceId`). */
+const FIS_INSTANCE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  'aws:ec2:instance',
+  'aws:ec2:spot-instance',
+]);
+
+/** An EC2 instance ARN (`arn:<partition>:ec2:<region>:<account>:instance/<id>`) or a bare instance id. */
+const INSTANCE_REF = /^(?:arn:[\w-]+:ec2:[\w-]*:\d*:instance\/)?(i-[0-9a-zA-Z]+)$/;
+
+/**
+ * The instance id of one FIS resolved target, or undefined when it names none.
+ *
+ * Shape, per the FIS API reference (ResolvedTarget, docs.aws.amazon.com/fis/latest/APIReference/
+ * API_ResolvedTarget.html; botocore fis service-2.json `TargetInformationMap`): `targetInformation` is a
+ * string-to-string map (keys up to 64 characters, values up to 2048, both `[\S]+`) whose keys the
+ * reference does not list. The key an EC2 target carries is `arn`, the resource's ARN
+ * (`{ "arn": "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0" }`: getmoto/moto
+ * moto/fis/models.py `ResolvedTarget.to_dict`; FIS user guide, "Experiment logging": the fields of
+ * `resolved_targets` depend on the target type). Since the keys are not part of the documented
+ * contract, `arn` is read first and any other value that is an instance ARN or id is accepted too.
+ */
+export function resolvedInstanceId(target: {
+  readonly resourceType?: string | undefined;
+  readonly targetInformation?: Record<string, string> | undefined;
+}): string | undefined {
+  if (!target.resourceType || !FIS_INSTANCE_RESOURCE_TYPES.has(target.resourceType)) return undefined;
+  const info = target.targetInformation ?? {};
+  const arn = info.arn;
+  const fromArn = arn !== undefined ? INSTANCE_REF.exec(arn)?.[1] : undefined;
+  if (fromArn) return fromArn;
+  for (const value of Object.values(info)) {
+    const id = INSTANCE_REF.exec(value)?.[1];
+    if (id) return id;
+  }
+  return undefined;
+}
+
 /** The instance ids a FIS experiment resolved its targets to (empty until FIS has resolved them). */
 async function fisResolvedInstances(experimentId: string, runtime: Runtime): Promise<string[]> {
   const ids: string[] = [];
@@ -131,11 +168,8 @@ async function fisResolvedInstances(experimentId: string, runtime: Runtime): Pro
       ),
     );
     for (const target of answer.resolvedTargets ?? []) {
-      if (target.resourceType !== 'aws:ec2:instance') continue;
-      for (const value of Object.values(target.targetInformation ?? {})) {
-        const id = /(?:^|instance\/)(i-[0-9a-zA-Z]+)$/.exec(value)?.[1];
-        if (id) ids.push(id);
-      }
+      const id = resolvedInstanceId(target);
+      if (id) ids.push(id);
     }
     nextToken = answer.nextToken;
   } while (nextToken !== undefined);
