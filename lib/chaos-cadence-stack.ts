@@ -83,6 +83,7 @@ export class ChaosCadenceStack extends Stack {
       dashboardName: results.dashboardName,
       alarmTopic: results.topic,
     });
+    results.grantProbeSeriesWrite(workflow.functions.pollStopConditions);
 
     const groups = upcomingRuns(config, 3, props.now);
     new ResultsDashboard(this, 'Dashboard', {

@@ -24,7 +24,15 @@ import {
   type StopReason,
   type TargetEffect,
 } from '../shared/types';
-import { checkDuring, duringProbes, foldDuring, probeStop, type ProbeStop } from './during';
+import {
+  checkDuring,
+  duringProbes,
+  foldDuring,
+  probeStop,
+  type DuringCheck,
+  type ProbeStop,
+} from './during';
+import { writeSeriesBatch } from './series';
 import { commandInvocations, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
 import { readStopRecord } from '../shared/stop-records';
 
@@ -455,11 +463,15 @@ async function attribution(
   return { stoppedBy: 'poll', ...(triggeredAt !== undefined ? { triggeredAt } : {}) };
 }
 
-/** One poll: alarms, the fault, the kill switch (concurrently) and the clock; folds in the history. */
+/**
+ * One poll: alarms, the fault, the kill switch (concurrently) and the clock; folds in the history.
+ * `record` receives the poll's during-fault checks (the batch writes them to the series).
+ */
 export async function pollOnce(
   input: PollInput,
   previous: PollResult | null,
   runtime: Runtime,
+  record?: (checks: readonly DuringCheck[]) => void,
 ): Promise<PollResult> {
   const probing = input.fault.state !== 'dry-run' && duringProbes(input.plan.steadyState).length > 0;
   const [fault, alarms, killSwitch, checks] = await Promise.all([
@@ -468,6 +480,7 @@ export async function pollOnce(
     killSwitchOn(runtime),
     probing ? checkDuring(input.plan.steadyState, runtime) : Promise.resolve([]),
   ]);
+  record?.(checks);
   const now = runtime.now();
   const polledAt = now.toISOString();
   const startedMs = Date.parse(input.fault.startedAt);
@@ -546,13 +559,24 @@ export async function pollOnce(
 export async function pollStopConditions(input: PollInput, runtime: Runtime): Promise<PollResult> {
   const began = runtime.now().getTime();
   const interval = input.plan.pollIntervalSeconds;
-  let result = await pollOnce(input, input.previous, runtime);
+  const polls: (readonly DuringCheck[])[] = [];
+  const record = (checks: readonly DuringCheck[]): void => {
+    polls.push(checks);
+  };
+  let result = await pollOnce(input, input.previous, runtime, record);
   while (
     result.action === 'continue' &&
     runtime.now().getTime() - began + interval * 1000 <= POLL_BATCH_SECONDS * 1000
   ) {
     await sleep(interval);
-    result = await pollOnce(input, result, runtime);
+    result = await pollOnce(input, result, runtime, record);
   }
-  return result;
+  if (!result.during) return result;
+  const series = await writeSeriesBatch(
+    { runId: input.run.runId, experiment: input.plan.name },
+    polls,
+    input.previous?.during?.series,
+    runtime,
+  );
+  return series ? { ...result, during: { ...result.during, series } } : result;
 }

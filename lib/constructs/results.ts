@@ -10,7 +10,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { PUBLISH_ENV } from '../../lambdas/publish-results/env';
+import { PROBE_SERIES_ROOT } from '../../lambdas/shared/render/journal';
 import { METRIC_NAMESPACE } from '../../lambdas/shared/render/metrics';
+import { acknowledgeWildcardResources } from '../faults/nag';
 import { cadencePeriods } from '../cadence/period';
 import type { Config } from '../config/schema';
 import { dashboardNameFor } from './dashboard';
@@ -203,10 +205,11 @@ export class Results extends Construct {
         conditions: { StringLike: { 's3:prefix': ['runs/*'] } },
       }),
     );
+    // ... and the during-fault series the poll wrote (joined into the journal).
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [this.bucket.arnForObjects('runs/*')],
+        resources: [this.bucket.arnForObjects('runs/*'), this.bucket.arnForObjects(`${PROBE_SERIES_ROOT}*`)],
       }),
     );
     this.key.grantEncryptDecrypt(role);
@@ -238,6 +241,21 @@ export class Results extends Construct {
     });
   }
 
+  /**
+   * Lets the PollStopConditions function write the during-fault series: `s3:PutObject` on
+   * `probe-series/*` only (run ids are known at run time) and the data key to encrypt it with.
+   */
+  public grantProbeSeriesWrite(writer: lambda.IFunction): void {
+    const objects = this.bucket.arnForObjects(`${PROBE_SERIES_ROOT}*`);
+    writer.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+    this.key.grant(writer, 'kms:GenerateDataKey');
+    acknowledgeWildcardResources(
+      writer.role ?? writer,
+      [objects],
+      'the poll writes the during-fault series as probe-series/<run id>/<experiment>/<batch>.json (run ids are known at run time)',
+    );
+  }
+
   /** Acknowledges each cdk-nag IAM5 finding of the publish role, one by one, with its reason. */
   private acknowledgeWildcards(role: iam.Role, alarmArns: string): void {
     const stack = Stack.of(this);
@@ -245,6 +263,8 @@ export class Results extends Construct {
     const findings: Record<string, string> = {
       [`Resource::<${bucketId}.Arn>/runs/*`]:
         'journals are written as runs/<yyyy>/<mm>/<run id>.json: one object per run; earlier ones are read for the trend',
+      [`Resource::<${bucketId}.Arn>/${PROBE_SERIES_ROOT}*`]:
+        'the during-fault series is read as probe-series/<run id>/<experiment>/<batch>.json (run ids are known at run time)',
       [`Resource::<${bucketId}.Arn>/reports/*`]:
         'reports are written (and read through the presigned link) as reports/<run id>.html: one object per run',
       'Action::s3:Abort*': 'grantPut on the two prefixes above: aborting its own multipart uploads',
