@@ -24,14 +24,7 @@ import {
   type StopReason,
   type TargetEffect,
 } from '../shared/types';
-import {
-  checkDuring,
-  duringProbes,
-  foldDuring,
-  probeStop,
-  type DuringCheck,
-  type ProbeStop,
-} from './during';
+import { checkDuring, duringProbes, foldDuring, probeStop, type DuringCheck, type ProbeStop } from './during';
 import { writeSeriesBatch } from './series';
 import { commandInvocations, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
 import { readStopRecord } from '../shared/stop-records';

@@ -20,7 +20,10 @@ const MAX_ERROR_CHARS = 200;
 /** One check as the series records it. */
 export function toObservation(check: DuringCheck): { id: string; observation: ProbeObservation } {
   if (!check.evaluated) {
-    return { id: check.id, observation: { at: check.checkedAt, error: check.error.slice(0, MAX_OBSERVED_CHARS) } };
+    return {
+      id: check.id,
+      observation: { at: check.checkedAt, error: check.error.slice(0, MAX_OBSERVED_CHARS) },
+    };
   }
   const r = check.result;
   return {
@@ -50,8 +53,8 @@ export function batchProbes(polls: readonly (readonly DuringCheck[])[]): Record<
 /**
  * Writes one batch's checks and returns the new reference. A batch number is derived from the previous
  * reference, so a retried invocation overwrites its own object. A failed write does not fail the poll
- * (stopping the fault must not depend on the series): the batch is listed as unwritten, with the error,
- * and the journal says what is missing.
+ * (stopping the fault must not depend on the series): it is counted as unwritten, with the last error,
+ * and the journal says what is missing. The reference stays a few numbers however long the fault runs.
  */
 export async function writeSeriesBatch(
   target: { readonly runId: string; readonly experiment: string },
@@ -69,7 +72,7 @@ export async function writeSeriesBatch(
     probes: batchProbes(polls),
   };
   const base = { batches: batch, checks: (previous?.checks ?? 0) + checks };
-  const unwritten = previous?.unwritten ?? [];
+  const unwritten = previous?.unwritten ?? 0;
   try {
     await awsCall('s3:PutObject', () =>
       runtime.clients.s3.send(
@@ -83,11 +86,11 @@ export async function writeSeriesBatch(
     );
     return {
       ...base,
-      ...(unwritten.length > 0 ? { unwritten } : {}),
+      ...(unwritten > 0 ? { unwritten } : {}),
       ...(previous?.lastError !== undefined ? { lastError: previous.lastError } : {}),
     };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ...base, unwritten: [...unwritten, batch], lastError: message.slice(0, MAX_ERROR_CHARS) };
+    return { ...base, unwritten: unwritten + 1, lastError: message.slice(0, MAX_ERROR_CHARS) };
   }
 }

@@ -31,11 +31,7 @@ function isBatch(value: unknown): value is ProbeSeriesBatch {
   );
 }
 
-async function readBatch(
-  s3: Pick<S3Client, 'send'>,
-  bucket: string,
-  key: string,
-): Promise<ProbeSeriesBatch> {
+async function readBatch(s3: Pick<S3Client, 'send'>, bucket: string, key: string): Promise<ProbeSeriesBatch> {
   const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const text = await answer.Body?.transformToString();
   const parsed: unknown = JSON.parse(text ?? '');
@@ -44,7 +40,11 @@ async function readBatch(
 }
 
 /** Runs `work` on each item with at most `limit` at a time, keeping the order of the results. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -66,8 +66,7 @@ export async function readDuringSeries(
 ): Promise<DuringSeries | undefined> {
   const ref = result.during?.series;
   if (!ref || ref.batches === 0) return undefined;
-  const unwritten = new Set(ref.unwritten ?? []);
-  const numbers = Array.from({ length: ref.batches }, (_, i) => i + 1).filter((n) => !unwritten.has(n));
+  const numbers = Array.from({ length: ref.batches }, (_, i) => i + 1);
   const read = await mapLimited(numbers, SERIES_READ_CONCURRENCY, async (batch) => {
     try {
       return { batch, data: await readBatch(s3, bucket, probeSeriesKey(runId, result.name, batch)) };
@@ -79,7 +78,7 @@ export async function readDuringSeries(
   const unreadable: string[] = [];
   for (const entry of read) {
     if ('error' in entry) {
-      unreadable.push(`batch ${entry.batch} (${entry.error})`);
+      unreadable.push(`${entry.batch} (${entry.error})`);
       continue;
     }
     for (const [id, observations] of Object.entries(entry.data.probes)) {
@@ -87,12 +86,16 @@ export async function readDuringSeries(
     }
   }
   const missing = [
-    ...(unwritten.size > 0
+    ...(ref.unwritten !== undefined && ref.unwritten > 0
       ? [
-          `batch ${[...unwritten].join(', ')} not written by the poll${ref.lastError !== undefined ? ` (${ref.lastError})` : ''}`,
+          `${ref.unwritten} of ${ref.batches} batches not written by the poll${ref.lastError !== undefined ? ` (last error: ${ref.lastError})` : ''}`,
         ]
       : []),
-    ...(unreadable.length > 0 ? [`not readable: ${unreadable.join('; ')}`] : []),
+    ...(unreadable.length > 0
+      ? [
+          `batches not read: ${unreadable.slice(0, 5).join('; ')}${unreadable.length > 5 ? `; and ${unreadable.length - 5} more` : ''}`,
+        ]
+      : []),
   ];
   return {
     probes,

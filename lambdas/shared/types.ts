@@ -325,8 +325,8 @@ export interface SeriesRef {
   readonly batches: number;
   /** Checks (polls) written across them. */
   readonly checks: number;
-  /** Batch numbers whose object could not be written (their checks are only in the summary). */
-  readonly unwritten?: readonly number[];
+  /** Batches whose object could not be written (their checks are only in the summary); a count, to stay small. */
+  readonly unwritten?: number;
   /** The last write error, when a batch could not be written. */
   readonly lastError?: string;
 }

@@ -41,7 +41,10 @@ export function seriesSegments(observations: readonly ProbeObservation[]): Probe
 }
 
 /** A probe's stretches: from the full series when the journal has all of it, else the summary's. */
-function lanesOf(result: ExperimentResult, probe: DuringProbe): { segments: readonly ProbeSegment[]; dropped: number } {
+function lanesOf(
+  result: ExperimentResult,
+  probe: DuringProbe,
+): { segments: readonly ProbeSegment[]; dropped: number } {
   const series = result.duringSeries;
   const observations = series && series.missing === undefined ? series.probes[probe.id] : undefined;
   if (observations && observations.length > 0) return { segments: seriesSegments(observations), dropped: 0 };
@@ -76,7 +79,10 @@ export function renderProbeLanesSvg(result: ExperimentResult, id: string): strin
     `<text x="4" y="16" font-size="12" font-weight="bold" fill="#111">Probes during the fault (green held, red failed)</text>`,
   ];
   during.probes.forEach((probe, index) => {
-    const { segments, dropped } = lanes[index] ?? { segments: probe.segments, dropped: probe.droppedSegments };
+    const { segments, dropped } = lanes[index] ?? {
+      segments: probe.segments,
+      dropped: probe.droppedSegments,
+    };
     const y = TOP + index * LANE;
     const label = probe.id.length > 34 ? `${probe.id.slice(0, 33)}…` : probe.id;
     parts.push(
