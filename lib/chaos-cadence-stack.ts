@@ -75,6 +75,7 @@ export class ChaosCadenceStack extends Stack {
       guardRails,
       alarmTopic: results.topic,
     });
+    results.grantProbeSeriesWrite(workflow.functions.pollStopConditions);
 
     const groups = upcomingRuns(config, 3, props.now);
     new ResultsDashboard(this, 'Dashboard', {

@@ -24,7 +24,8 @@ import {
   type StopReason,
   type TargetEffect,
 } from '../shared/types';
-import { checkDuring, duringProbes, foldDuring, probeStop, type ProbeStop } from './during';
+import { checkDuring, duringProbes, foldDuring, probeStop, type DuringCheck, type ProbeStop } from './during';
+import { writeSeriesBatch } from './series';
 import { commandInvocations, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
 import { readStopRecord } from '../shared/stop-records';
 
@@ -117,6 +118,43 @@ export async function observeFault(
   };
 }
 
+/** FIS resource types that are EC2 instances (they publish `AWS/EC2 CPUUtilization` per `InstanceId`). */
+const FIS_INSTANCE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  'aws:ec2:instance',
+  'aws:ec2:spot-instance',
+]);
+
+/** An EC2 instance ARN (`arn:<partition>:ec2:<region>:<account>:instance/<id>`) or a bare instance id. */
+const INSTANCE_REF = /^(?:arn:[\w-]+:ec2:[\w-]*:\d*:instance\/)?(i-[0-9a-zA-Z]+)$/;
+
+/**
+ * The instance id of one FIS resolved target, or undefined when it names none.
+ *
+ * Shape, per the FIS API reference (ResolvedTarget, docs.aws.amazon.com/fis/latest/APIReference/
+ * API_ResolvedTarget.html; botocore fis service-2.json `TargetInformationMap`): `targetInformation` is a
+ * string-to-string map (keys up to 64 characters, values up to 2048, both `[\S]+`) whose keys the
+ * reference does not list. The key an EC2 target carries is `arn`, the resource's ARN
+ * (`{ "arn": "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0" }`: getmoto/moto
+ * moto/fis/models.py `ResolvedTarget.to_dict`; FIS user guide, "Experiment logging": the fields of
+ * `resolved_targets` depend on the target type). Since the keys are not part of the documented
+ * contract, `arn` is read first and any other value that is an instance ARN or id is accepted too.
+ */
+export function resolvedInstanceId(target: {
+  readonly resourceType?: string | undefined;
+  readonly targetInformation?: Record<string, string> | undefined;
+}): string | undefined {
+  if (!target.resourceType || !FIS_INSTANCE_RESOURCE_TYPES.has(target.resourceType)) return undefined;
+  const info = target.targetInformation ?? {};
+  const arn = info.arn;
+  const fromArn = arn !== undefined ? INSTANCE_REF.exec(arn)?.[1] : undefined;
+  if (fromArn) return fromArn;
+  for (const value of Object.values(info)) {
+    const id = INSTANCE_REF.exec(value)?.[1];
+    if (id) return id;
+  }
+  return undefined;
+}
+
 /** The instance ids a FIS experiment resolved its targets to (empty until FIS has resolved them). */
 async function fisResolvedInstances(experimentId: string, runtime: Runtime): Promise<string[]> {
   const ids: string[] = [];
@@ -131,11 +169,8 @@ async function fisResolvedInstances(experimentId: string, runtime: Runtime): Pro
       ),
     );
     for (const target of answer.resolvedTargets ?? []) {
-      if (target.resourceType !== 'aws:ec2:instance') continue;
-      for (const value of Object.values(target.targetInformation ?? {})) {
-        const id = /(?:^|instance\/)(i-[0-9a-zA-Z]+)$/.exec(value)?.[1];
-        if (id) ids.push(id);
-      }
+      const id = resolvedInstanceId(target);
+      if (id) ids.push(id);
     }
     nextToken = answer.nextToken;
   } while (nextToken !== undefined);
@@ -421,11 +456,15 @@ async function attribution(
   return { stoppedBy: 'poll', ...(triggeredAt !== undefined ? { triggeredAt } : {}) };
 }
 
-/** One poll: alarms, the fault, the kill switch (concurrently) and the clock; folds in the history. */
+/**
+ * One poll: alarms, the fault, the kill switch (concurrently) and the clock; folds in the history.
+ * `record` receives the poll's during-fault checks (the batch writes them to the series).
+ */
 export async function pollOnce(
   input: PollInput,
   previous: PollResult | null,
   runtime: Runtime,
+  record?: (checks: readonly DuringCheck[]) => void,
 ): Promise<PollResult> {
   const probing = input.fault.state !== 'dry-run' && duringProbes(input.plan.steadyState).length > 0;
   const [fault, alarms, killSwitch, checks] = await Promise.all([
@@ -434,6 +473,7 @@ export async function pollOnce(
     killSwitchOn(runtime),
     probing ? checkDuring(input.plan.steadyState, runtime) : Promise.resolve([]),
   ]);
+  record?.(checks);
   const now = runtime.now();
   const polledAt = now.toISOString();
   const startedMs = Date.parse(input.fault.startedAt);
@@ -512,13 +552,24 @@ export async function pollOnce(
 export async function pollStopConditions(input: PollInput, runtime: Runtime): Promise<PollResult> {
   const began = runtime.now().getTime();
   const interval = input.plan.pollIntervalSeconds;
-  let result = await pollOnce(input, input.previous, runtime);
+  const polls: (readonly DuringCheck[])[] = [];
+  const record = (checks: readonly DuringCheck[]): void => {
+    polls.push(checks);
+  };
+  let result = await pollOnce(input, input.previous, runtime, record);
   while (
     result.action === 'continue' &&
     runtime.now().getTime() - began + interval * 1000 <= POLL_BATCH_SECONDS * 1000
   ) {
     await sleep(interval);
-    result = await pollOnce(input, result, runtime);
+    result = await pollOnce(input, result, runtime, record);
   }
-  return result;
+  if (!result.during) return result;
+  const series = await writeSeriesBatch(
+    { runId: input.run.runId, experiment: input.plan.name },
+    polls,
+    input.previous?.during?.series,
+    runtime,
+  );
+  return series ? { ...result, during: { ...result.during, series } } : result;
 }

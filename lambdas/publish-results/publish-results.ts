@@ -39,6 +39,7 @@ import { emailSubject } from '../shared/render/subject';
 import { renderEmailText } from '../shared/render/text';
 import type { ChannelStatus, PublishInput, PublishOutput, RunJournal } from '../shared/types';
 import { collectChart } from './charts';
+import { withDuringSeries } from './series';
 
 /** How long the presigned report link is valid: 7 days, the SigV4 maximum. */
 export const PRESIGNED_URL_SECONDS = 7 * 24 * 3600;
@@ -139,7 +140,11 @@ async function putMetrics(
 export async function publishResults(input: PublishInput, runtime: PublishRuntime): Promise<PublishOutput> {
   const { settings, clients } = runtime;
   const now = runtime.now();
-  const journal = buildJournal(input, now.toISOString());
+  const journal = await withDuringSeries(
+    buildJournal(input, now.toISOString()),
+    clients.s3,
+    settings.resultsBucket,
+  );
   const keys = {
     journalKey: journalKey(journal.runId, journal.startedAt),
     reportKey: reportKey(journal.runId),

@@ -42,6 +42,17 @@ export function metricThreshold(spec: Extract<EffectSpec, { kind: 'metric' }>): 
   return `${spec.namespace} ${spec.metricName} ${spec.statistic} ${bound}`;
 }
 
+/**
+ * What to check when an imported template's effect metric was not seen: the template's own actions and
+ * targets, not the CPU stress document (which such a template may not use at all).
+ */
+export function metricEffectChecks(spec: Extract<EffectSpec, { kind: 'metric' }>): string {
+  const dimensions = Object.entries(spec.dimensions)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  return `Check that the template's actions act on what ${spec.namespace} ${spec.metricName}${dimensions ? ` (${dimensions})` : ''} measures, that its targets resolved (the FIS experiment's action states), and that ${metricThreshold(spec)} is reachable under the fault`;
+}
+
 interface Datapoint {
   readonly t: number;
   readonly v: number;

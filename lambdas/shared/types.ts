@@ -311,6 +311,53 @@ export interface DuringSummary {
   readonly firstAt?: string;
   readonly lastAt?: string;
   readonly probes: readonly DuringProbe[];
+  /** Where the full series went: one S3 object per poll batch (absent: none written, e.g. a rehearsal test). */
+  readonly series?: SeriesRef;
+}
+
+/**
+ * The full during-fault series of one experiment, kept out of the state: each PollStopConditions batch
+ * writes its checks to `probe-series/<run id>/<experiment>/<batch>.json` ({@link ProbeSeriesBatch}) and
+ * PublishResults joins them into the journal (`experiments[].duringSeries`).
+ */
+export interface SeriesRef {
+  /** Batches written so far, numbered from 1. */
+  readonly batches: number;
+  /** Checks (polls) written across them. */
+  readonly checks: number;
+  /** Batches whose object could not be written (their checks are only in the summary); a count, to stay small. */
+  readonly unwritten?: number;
+  /** The last write error, when a batch could not be written. */
+  readonly lastError?: string;
+}
+
+/** One probe check during the fault, as written to the series (full, not run-length encoded). */
+export interface ProbeObservation {
+  readonly at: string;
+  /** `false` also when the check errored; absent `ok` with `error`: could not be evaluated (throttled). */
+  readonly ok?: boolean;
+  readonly observed?: string;
+  readonly value?: number;
+  readonly error?: string;
+}
+
+/** One S3 object of the series: the checks of one PollStopConditions batch. */
+export interface ProbeSeriesBatch {
+  readonly runId: string;
+  readonly experiment: string;
+  readonly batch: number;
+  /** Probe id -> its checks in this batch, oldest first. */
+  readonly probes: Readonly<Record<string, readonly ProbeObservation[]>>;
+}
+
+/** The full during-fault series of an experiment, as the journal carries it. */
+export interface DuringSeries {
+  /** Probe id -> every check while the fault ran, oldest first. */
+  readonly probes: Readonly<Record<string, readonly ProbeObservation[]>>;
+  /** Batches written by the poll and read back. */
+  readonly batches: number;
+  /** What could not be joined (batches not written or not readable): the summary still has their counts. */
+  readonly missing?: string;
 }
 
 /** What effect verification saw on one target. */
@@ -475,6 +522,8 @@ export interface ExperimentResult {
   readonly timeToDetectSeconds?: number;
   /** The steady-state probes while the fault ran. */
   readonly during?: DuringSummary;
+  /** Every during-fault check, joined by PublishResults from S3 (the journal only; never in the state). */
+  readonly duringSeries?: DuringSeries;
   /** Effect verification: did the fault act? */
   readonly effect?: EffectResult;
   /** In-service capacity of the groups named in probes: before, peak, after. */

@@ -5,6 +5,7 @@
  */
 import type { Conclusions, ExperimentPlan, Finding, Outcome } from '../shared/types';
 import { impactRank } from '../shared/vocabulary';
+import { metricEffectChecks } from '../shared/effect';
 import {
   stopConfirmed,
   clock,
@@ -173,8 +174,12 @@ function digDeeper(outcome: Outcome, facts: Facts, plan: ExperimentPlan, reason:
   const list: string[] = [];
   const effect = facts.effect;
   if (outcome === 'inconclusive') {
+    const checks =
+      plan.effect?.kind === 'metric'
+        ? `${metricEffectChecks(plan.effect)}.`
+        : 'Check that the SSM agent is online on the targets, that the stress tool is installed (installDependencies: true lets the document install it), and that the targets have detailed monitoring for 1-minute CPU datapoints.';
     list.push(
-      `The fault had no observable effect (${effect?.detail ?? 'not seen'}${effect?.command ? `; ${effect.command}` : ''}). Check that the SSM agent is online on the targets, that the stress tool is installed (installDependencies: true lets the document install it), and that the targets have detailed monitoring for 1-minute CPU datapoints.`,
+      `The fault had no observable effect (${effect?.detail ?? 'not seen'}${effect?.command ? `; ${effect.command}` : ''}). ${checks}`,
     );
   } else if (effect?.status === 'partial') {
     list.push(`The fault acted on some targets only: ${effect.detail}.`);

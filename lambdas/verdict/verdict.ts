@@ -18,6 +18,7 @@ import type {
 } from '../shared/types';
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
 import { impactRank } from '../shared/vocabulary';
+import { metricEffectChecks } from '../shared/effect';
 import { conclude, notTested } from './conclusions';
 import { duringEvidence, gatherFacts, type Facts } from './facts';
 import { STOPPED_BY_TEXT, stopBrief } from '../shared/stop-text';
@@ -293,7 +294,9 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
       outcome: 'inconclusive',
       reason: `the fault had no observable effect; nothing was proven: ${facts.effect.detail}`,
       advice:
-        'Check that the SSM agent is online on the targets, that the stress tool is installed (installDependencies: true), and that the targets publish CPU at 1-minute periods (detailed monitoring); then run it again.',
+        input.plan.effect?.kind === 'metric'
+          ? `${metricEffectChecks(input.plan.effect)}; then run it again.`
+          : 'Check that the SSM agent is online on the targets, that the stress tool is installed (installDependencies: true), and that the targets publish CPU at 1-minute periods (detailed monitoring); then run it again.',
     };
   }
   const unverified =

@@ -1,8 +1,9 @@
 import { ConfigError } from '../config/errors';
+import type { OutcomeExitCode } from './commands/run-exit-codes';
 
 /** Exit codes scripts can rely on. */
 export const ExitCode = {
-  /** The operation succeeded (whatever the experiment outcomes). */
+  /** The operation succeeded (`run --wait` and `rehearse`: every experiment passed; see OUTCOME_EXIT_CODES). */
   Ok: 0,
   /** The operation failed: AWS said no, the execution failed, nothing found where expected. */
   Failed: 1,
@@ -10,8 +11,8 @@ export const ExitCode = {
   Usage: 2,
 } as const;
 
-/** One of {@link ExitCode}'s values. */
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+/** One of {@link ExitCode}'s values, or an outcome's code from `run --wait` / `rehearse` (commands/run-exit-codes.ts). */
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode] | OutcomeExitCode;
 
 /** A failure the CLI explains in one line, with a hint, and an exit code. */
 export class CliError extends Error {

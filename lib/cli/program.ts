@@ -4,6 +4,7 @@ import { historyCommand, parseLimit } from './commands/history';
 import { preflightCommand } from './commands/preflight';
 import { parseExperimentList, rehearseCommand } from './commands/rehearse';
 import { runCommand } from './commands/run';
+import { outcomeExitTable } from './commands/run-exit-codes';
 import { statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 import { DEFAULT_STACK_NAME, type CliContext, type StackOptions } from './context';
@@ -56,8 +57,8 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
-      'after',
-      '\nExit codes: 0 ok, 1 the operation failed, 2 bad usage or config.\nColours only on a terminal; NO_COLOR turns them off.',
+      'afterAll',
+      `\nExit codes (run --wait and rehearse: the most urgent outcome of the run decides):\n${outcomeExitTable().join('\n')}\nColours only on a terminal; NO_COLOR turns them off.`,
     );
 
   program
@@ -263,7 +264,8 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
 
 /**
  * Runs the CLI with `argv` (the arguments after the program name) and returns the exit code:
- * 0 ok, 1 the operation failed, 2 bad usage or config. Errors are printed as one line, never a stack trace.
+ * 0 ok, 1 the operation failed, 2 bad usage or config; `run --wait` and `rehearse` end with their outcomes' code
+ * (OUTCOME_EXIT_CODES). Errors are printed as one line, never a stack trace.
  */
 export async function main(argv: readonly string[], context: CliContext): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;

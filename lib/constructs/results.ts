@@ -10,7 +10,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { PUBLISH_ENV } from '../../lambdas/publish-results/env';
+import { PROBE_SERIES_ROOT } from '../../lambdas/shared/render/journal';
 import { METRIC_NAMESPACE } from '../../lambdas/shared/render/metrics';
+import { acknowledgeWildcardResources } from '../faults/nag';
 import { cadencePeriods } from '../cadence/period';
 import type { Config } from '../config/schema';
 import { dashboardNameFor } from './dashboard';
@@ -211,10 +213,11 @@ export class Results extends Construct implements IResults {
         conditions: { StringLike: { 's3:prefix': ['runs/*'] } },
       }),
     );
+    // ... and the during-fault series the poll wrote (joined into the journal).
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [this.bucket.arnForObjects('runs/*')],
+        resources: [this.bucket.arnForObjects('runs/*'), this.bucket.arnForObjects(`${PROBE_SERIES_ROOT}*`)],
       }),
     );
     // The keys of the bucket and the topic (the construct's own, or those of the given ones).
@@ -282,6 +285,12 @@ export class Results extends Construct implements IResults {
       serverAccessLogsPrefix: 'results/',
       lifecycleRules: [
         { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(options.reportRetentionDays) },
+        // The during-fault series is joined into the journal when the run publishes; kept as long as reports.
+        {
+          id: 'expire-probe-series',
+          prefix: PROBE_SERIES_ROOT,
+          expiration: Duration.days(options.reportRetentionDays),
+        },
         { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(options.reportRetentionDays) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
@@ -290,12 +299,29 @@ export class Results extends Construct implements IResults {
     return { bucket, accessLogBucket };
   }
 
+  /**
+   * Lets the PollStopConditions function write the during-fault series: `s3:PutObject` on
+   * `probe-series/*` only (run ids are known at run time) and the data key to encrypt it with.
+   */
+  public grantProbeSeriesWrite(writer: lambda.IFunction): void {
+    const objects = this.bucket.arnForObjects(`${PROBE_SERIES_ROOT}*`);
+    writer.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+    this.bucket.encryptionKey?.grant(writer, 'kms:GenerateDataKey');
+    acknowledgeWildcardResources(
+      writer.role ?? writer,
+      [objects],
+      'the poll writes the during-fault series as probe-series/<run id>/<experiment>/<batch>.json (run ids are known at run time)',
+    );
+  }
+
   /** Acknowledges each cdk-nag IAM5 finding of the publish role, one by one, with its reason. */
   private acknowledgeWildcards(role: iam.Role, alarmArns: string): void {
     const stack = Stack.of(this);
     const findings: Record<string, string> = {
       [`Resource::${nagName(stack, this.bucket.arnForObjects('runs/*'))}`]:
         'journals are written as runs/<yyyy>/<mm>/<run id>.json: one object per run; earlier ones are read for the trend',
+      [`Resource::${nagName(stack, this.bucket.arnForObjects(`${PROBE_SERIES_ROOT}*`))}`]:
+        'the during-fault series is read as probe-series/<run id>/<experiment>/<batch>.json (run ids are known at run time)',
       [`Resource::${nagName(stack, this.bucket.arnForObjects('reports/*'))}`]:
         'reports are written (and read through the presigned link) as reports/<run id>.html: one object per run',
       'Action::s3:Abort*': 'grantPut on the two prefixes above: aborting its own multipart uploads',

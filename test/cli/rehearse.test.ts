@@ -68,11 +68,27 @@ describe('chaos-cadence rehearse', () => {
     expect(result.stdout).not.toMatch(/^\+/m);
   });
 
-  it('exits 0 when the experiment deviates: the outcome is a finding, not a failure of the command', async () => {
+  it('exits 3 when the experiment deviates: a CI pipeline tells the finding apart from a pass', async () => {
     const result = await runCli(['rehearse', '--out', tempDir(), '--scenario', 'scenarios/no-recovery.yaml']);
 
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/web-cpu-80 {2}DEVIATED/);
+  });
+
+  it('exits 5 when the fault had no observable effect: "nothing was proven" is not success', async () => {
+    const result = await runCli([
+      'rehearse',
+      '--out',
+      tempDir(),
+      '--scenario',
+      'scenarios/no-cpu-effect.yaml',
+      '--json',
+    ]);
+
+    const summary = JSON.parse(result.stdout) as { exitCode: number; experiments: { outcome: string }[] };
+    expect(result.code).toBe(5);
+    expect(summary.exitCode).toBe(5);
+    expect(summary.experiments.map((e) => e.outcome)).toContain('inconclusive');
   });
 
   it('fails with exit 2 naming the scenario path when it does not exist', async () => {

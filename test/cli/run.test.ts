@@ -123,7 +123,7 @@ describe('chaos-cadence run', () => {
     ]);
   });
 
-  it('with --wait ends with the verdict per experiment and exit 0 when the execution succeeded', async () => {
+  it('with --wait ends with the verdict per experiment and exit 3 when an experiment deviated', async () => {
     sfn.on(DescribeExecutionCommand).resolves({
       status: 'SUCCEEDED',
       startDate: START,
@@ -138,10 +138,56 @@ describe('chaos-cadence run', () => {
 
     const result = await runCli(['run', '--wait']);
 
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(3);
     expect(result.stdout).toMatch(
       /Verdict:\n {2}web-cpu-80 {2}DEVIATED {2}no recovery \(time to stop -, recovery 40 s\)/,
     );
+  });
+
+  function succeededWith(outcomes: readonly string[]): void {
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'SUCCEEDED',
+      startDate: START,
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: 'x',
+      output: JSON.stringify({
+        run: {},
+        results: outcomes.map((outcome, i) => ({ ...RESULT, name: `experiment-${i}`, outcome })),
+      }),
+    });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+  }
+
+  it.each<[string, number]>([
+    ['passed', 0],
+    ['deviated', 3],
+    ['aborted', 4],
+    ['inconclusive', 5],
+    ['skipped', 6],
+    ['failed', 7],
+  ])('with --wait exits with the code of the outcome %s (%i)', async (outcome, code) => {
+    succeededWith([outcome]);
+
+    const result = await runCli(['run', '--wait']);
+
+    expect(result.code).toBe(code);
+  });
+
+  it('with --wait exits 5, not 0, when one experiment passed and another was inconclusive', async () => {
+    succeededWith(['passed', 'inconclusive']);
+
+    const result = await runCli(['run', '--wait']);
+
+    expect(result.code).toBe(5);
+  });
+
+  it('with --wait exits 6 when the execution succeeded without any experiment (nothing was injected)', async () => {
+    succeededWith([]);
+
+    const result = await runCli(['run', '--wait']);
+
+    expect(result.code).toBe(6);
+    expect(result.stdout).toContain('no experiment ran');
   });
 
   it('with --wait fails with exit 1 and the error when the execution failed', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfigText } from '../../lib/config/load';
 import { Results } from '../../lib/constructs/results';
@@ -172,7 +173,7 @@ describe('Results', () => {
     expect(policies).not.toMatch(/"Arn"\]\},"\/\*"/);
   });
 
-  it('lets the function list the bucket only under runs/ and read only journals, for the trend', () => {
+  it('lets the function list the bucket only under runs/ and read only journals (for the trend) and the during-fault series', () => {
     const bucketArn = {
       'Fn::GetAtt': [stack.getLogicalId(results.bucket.node.defaultChild as never), 'Arn'],
     };
@@ -186,8 +187,44 @@ describe('Results', () => {
             Resource: bucketArn,
             Condition: { StringLike: { 's3:prefix': ['runs/*'] } },
           },
-          { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [bucketArn, '/runs/*']] } },
+          {
+            Action: 's3:GetObject',
+            Effect: 'Allow',
+            Resource: [
+              { 'Fn::Join': ['', [bucketArn, '/runs/*']] },
+              { 'Fn::Join': ['', [bucketArn, '/probe-series/*']] },
+            ],
+          },
         ]),
+      },
+    });
+  });
+
+  it('lets a writer put the during-fault series under probe-series/ only, with the data key to encrypt it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const local = new Stack(app, 'Local', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const own = new Results(local, 'Results', { config: parseConfigText(configText) });
+    const writer = new lambda.Function(local, 'Poll', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => undefined;'),
+    });
+
+    own.grantProbeSeriesWrite(writer);
+
+    const bucketArn = { 'Fn::GetAtt': [local.getLogicalId(own.bucket.node.defaultChild as never), 'Arn'] };
+    const keyArn = { 'Fn::GetAtt': [local.getLogicalId(own.key!.node.defaultChild as never), 'Arn'] };
+    Template.fromStack(local).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^PollServiceRole') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 's3:PutObject',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [bucketArn, '/probe-series/*']] },
+          },
+          { Action: 'kms:GenerateDataKey', Effect: 'Allow', Resource: keyArn },
+        ],
       },
     });
   });

@@ -33,7 +33,9 @@ describe('six consecutive rehearsals of web-cpu-80', () => {
         out,
         '--json',
       ]);
-      if (result.code !== 0) throw new Error(`rehearsal ${i + 1} failed: ${result.stderr}`);
+      // 1 and 2 are failures of the command; 0, 3 and 6 are these scenarios' outcomes (passed, deviated, skipped).
+      if (result.code === 1 || result.code === 2)
+        throw new Error(`rehearsal ${i + 1} failed: ${result.stderr}`);
       const { dir } = JSON.parse(result.stdout) as { dir: string };
       emails.push(readFileSync(join(dir, 'email.txt'), 'utf8'));
     }

@@ -208,6 +208,20 @@ describe('IAM allows every call of a rehearsed run (iam-simulate, identity and r
     },
   );
 
+  it('evaluates the during-fault series: the poll writes it under probe-series/, PublishResults reads it back', () => {
+    const series = everything.filter(
+      (e) => e.request.resource.includes(':::') && e.request.resource.includes('/probe-series/'),
+    );
+
+    expect(
+      series.filter((e) => e.caller === 'PollStopConditions' && e.request.action === 's3:PutObject').length,
+    ).toBeGreaterThan(0);
+    expect(
+      series.filter((e) => e.caller === 'PublishResults' && e.request.action === 's3:GetObject').length,
+    ).toBeGreaterThan(0);
+    expect(series.filter((e) => !e.allowed)).toEqual([]);
+  });
+
   it('rehearses the sweep when asked: the aborted run ends with its fault stopped by the sweep', async () => {
     const { model } = stackOf('ssm');
 

@@ -18,6 +18,14 @@ export function reportKey(runId: string): string {
   return `reports/${safeKeyPart(runId)}.html`;
 }
 
+/** The prefix of a run's during-fault series: `probe-series/<run id>/` (the poll writes, PublishResults reads). */
+export const PROBE_SERIES_ROOT = 'probe-series/';
+
+/** Where one poll batch of an experiment's during-fault series lives: `probe-series/<run id>/<experiment>/<batch>.json`. */
+export function probeSeriesKey(runId: string, experiment: string, batch: number): string {
+  return `${PROBE_SERIES_ROOT}${safeKeyPart(runId)}/${safeKeyPart(experiment)}/${String(batch).padStart(5, '0')}.json`;
+}
+
 /** Execution names are `[A-Za-z0-9-_]`; keep keys free of `/` and odd characters whatever arrives. */
 function safeKeyPart(runId: string): string {
   const cleaned = runId.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -2,9 +2,10 @@
  * The during-fault probe results on the timeline: one lane per probe over the experiment's window,
  * green where its checks held, red where they failed (with the first failing observation as the
  * tooltip), the fault window shaded. Plain SVG, text escaped, colour never the only signal (each
- * failing stretch is labelled).
+ * failing stretch is labelled). Drawn from the full series the journal carries (`duringSeries`);
+ * from the state's capped summary (`during.probes[].segments`) when the series is absent or incomplete.
  */
-import type { ExperimentResult } from '../types';
+import type { DuringProbe, ExperimentResult, ProbeObservation, ProbeSegment } from '../types';
 import { escapeHtml } from './escape';
 
 const W = 720;
@@ -12,6 +13,43 @@ const LANE = 22;
 const TOP = 26;
 const LEFT = 230;
 const RIGHT = 16;
+
+/**
+ * The stretches of one probe's full series: consecutive evaluated checks with the same result. A check
+ * that could not be evaluated (throttled) ends a stretch without starting one.
+ */
+export function seriesSegments(observations: readonly ProbeObservation[]): ProbeSegment[] {
+  const segments: ProbeSegment[] = [];
+  let open: { -readonly [K in keyof ProbeSegment]: ProbeSegment[K] } | undefined;
+  for (const o of observations) {
+    if (o.ok === undefined) {
+      if (open) segments.push(open);
+      open = undefined;
+      continue;
+    }
+    if (open && open.ok === o.ok) {
+      open.to = o.at;
+      open.checks += 1;
+      continue;
+    }
+    if (open) segments.push(open);
+    const observed = o.error !== undefined ? `${o.observed ?? ''} (${o.error})` : (o.observed ?? '');
+    open = { from: o.at, to: o.at, ok: o.ok, checks: 1, observed };
+  }
+  if (open) segments.push(open);
+  return segments;
+}
+
+/** A probe's stretches: from the full series when the journal has all of it, else the summary's. */
+function lanesOf(
+  result: ExperimentResult,
+  probe: DuringProbe,
+): { segments: readonly ProbeSegment[]; dropped: number } {
+  const series = result.duringSeries;
+  const observations = series && series.missing === undefined ? series.probes[probe.id] : undefined;
+  if (observations && observations.length > 0) return { segments: seriesSegments(observations), dropped: 0 };
+  return { segments: probe.segments, dropped: probe.droppedSegments };
+}
 
 function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 16);
@@ -27,8 +65,9 @@ export function renderProbeLanesSvg(result: ExperimentResult, id: string): strin
     return `<p class="nodata">No probe ran during the fault${result.fault ? '' : ' (nothing was injected)'}.</p>`;
   }
   const t0 = Date.parse(result.fault?.startedAt ?? during.firstAt ?? result.startedAt);
+  const lanes = during.probes.map((probe) => lanesOf(result, probe));
   const lastSegmentEnd = Math.max(
-    ...during.probes.flatMap((p) => p.segments.map((s) => Date.parse(s.to))),
+    ...lanes.flatMap((lane) => lane.segments.map((s) => Date.parse(s.to))),
     Date.parse(result.faultEndedAt ?? during.lastAt ?? result.endedAt),
   );
   const t1 = Math.max(lastSegmentEnd, t0 + 60_000);
@@ -40,6 +79,10 @@ export function renderProbeLanesSvg(result: ExperimentResult, id: string): strin
     `<text x="4" y="16" font-size="12" font-weight="bold" fill="#111">Probes during the fault (green held, red failed)</text>`,
   ];
   during.probes.forEach((probe, index) => {
+    const { segments, dropped } = lanes[index] ?? {
+      segments: probe.segments,
+      dropped: probe.droppedSegments,
+    };
     const y = TOP + index * LANE;
     const label = probe.id.length > 34 ? `${probe.id.slice(0, 33)}…` : probe.id;
     parts.push(
@@ -47,8 +90,8 @@ export function renderProbeLanesSvg(result: ExperimentResult, id: string): strin
       `<text x="${LEFT - 6}" y="${y + 14}" font-size="11" text-anchor="end" fill="#333">${escapeHtml(label)}</text>`,
       `<rect x="${LEFT}" y="${y + 3}" width="${W - LEFT - RIGHT}" height="${LANE - 6}" fill="#eef0f3"/>`,
     );
-    probe.segments.forEach((segment, s) => {
-      const next = probe.segments[s + 1];
+    segments.forEach((segment, s) => {
+      const next = segments[s + 1];
       const from = Date.parse(segment.from);
       // A stretch lasts until the next one starts (or one poll past its last check).
       const to = next
@@ -66,9 +109,9 @@ export function renderProbeLanesSvg(result: ExperimentResult, id: string): strin
         parts.push(`<text x="${(a + 3).toFixed(1)}" y="${y + 15}" font-size="10" fill="#fff">failed</text>`);
       }
     });
-    if (probe.droppedSegments > 0) {
+    if (dropped > 0) {
       parts.push(
-        `<text x="${W - RIGHT}" y="${y + 14}" font-size="9" text-anchor="end" fill="#555">${probe.droppedSegments} stretch(es) not kept</text>`,
+        `<text x="${W - RIGHT}" y="${y + 14}" font-size="9" text-anchor="end" fill="#555">${dropped} stretch(es) not kept</text>`,
       );
     }
     parts.push('</g>');

@@ -12,6 +12,7 @@ import type { CliContext } from '../context';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../errors';
 import { formatOffset, formatSeconds, paint, println, type CliIo } from '../io';
 import { formatVerdicts } from '../verdict';
+import { outcomesExitCode } from './run-exit-codes';
 
 /** Options of `chaos-cadence rehearse`. */
 export interface RehearseOptions {
@@ -65,7 +66,9 @@ function display(path: string, cwd: string): string {
  * `chaos-cadence rehearse`: runs the real workflow locally against the simulated account a scenario
  * describes, printing a progress line per state, then the verdict per experiment; writes journal.json,
  * report.html, email.txt, metrics.json and calls.json to `<out>/<run id>/`.
- * @returns 0 whatever the experiment outcomes; 1 when the workflow itself failed or timed out
+ * @returns the code of the most urgent experiment outcome (OUTCOME_EXIT_CODES: 0 only when every experiment
+ *   passed, 3 deviated, 4 aborted, 5 inconclusive, 6 skipped, 7 failed)
+ * @throws CliError (exit 1) when the workflow itself failed or timed out
  * @throws ConfigError (exit 2) for a bad config or scenario, UsageError (exit 2) for an unknown experiment
  */
 export async function rehearseCommand(options: RehearseOptions, context: CliContext): Promise<ExitCodeValue> {
@@ -110,7 +113,14 @@ export async function rehearseCommand(options: RehearseOptions, context: CliCont
   if (options.json) {
     println(
       io,
-      JSON.stringify(summary(result, scenarioFile, loaded.file, written.dir, written.files), null, 2),
+      JSON.stringify(
+        {
+          ...summary(result, scenarioFile, loaded.file, written.dir, written.files),
+          exitCode: exitCodeOf(result),
+        },
+        null,
+        2,
+      ),
     );
   } else {
     printVerdict(io, result);
@@ -131,7 +141,13 @@ export async function rehearseCommand(options: RehearseOptions, context: CliCont
       hint: `see ${display(join(written.dir, 'calls.json'), cwd)} for the calls it made`,
     });
   }
-  return ExitCode.Ok;
+  return exitCodeOf(result);
+}
+
+/** The exit code of a rehearsal: 1 when the workflow did not succeed, else its outcomes' code. */
+function exitCodeOf(result: RehearsalResult): ExitCodeValue {
+  if (result.status !== 'SUCCEEDED') return ExitCode.Failed;
+  return outcomesExitCode((result.journal?.experiments ?? []).map((e) => e.outcome));
 }
 
 function printVerdict(io: CliIo, result: RehearsalResult): void {

@@ -7,6 +7,7 @@ import {
 import type { RunInput } from '../../../lambdas/shared/types';
 import type { CliContext, StackOptions } from '../context';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors';
+import { outcomesExitCode } from './run-exit-codes';
 import { describeEvent, executionConsoleUrl, readHistory } from '../execution';
 import { paint, println } from '../io';
 import { findStack } from '../stack';
@@ -34,7 +35,9 @@ export function manualRunId(now: Date, suffix: string): string {
 /**
  * `chaos-cadence run`: starts the deployed workflow with a `manual` trigger. With `wait`, prints a progress
  * line per state entered until the execution ends, then the verdict per experiment.
- * @returns 0 when started (or, with `wait`, when the execution succeeded), 1 when it failed, timed out or was aborted
+ * @returns 0 when started; with `wait`, the code of the most urgent experiment outcome (OUTCOME_EXIT_CODES: 0 only
+ *   when every experiment passed, 5 inconclusive, ...) when the execution succeeded
+ * @throws CliError (exit 1) when the execution failed, timed out or was aborted
  */
 export async function runCommand(options: RunOptions, context: CliContext): Promise<ExitCodeValue> {
   const { io } = context;
@@ -78,7 +81,7 @@ export async function runCommand(options: RunOptions, context: CliContext): Prom
   if (output.journalKey)
     println(io, `Journal: s3://${stack.outputs.ResultsBucketName ?? '<bucket>'}/${output.journalKey}`);
   if (stack.outputs.DashboardUrl) println(io, `Dashboard: ${stack.outputs.DashboardUrl}`);
-  if (execution.status === 'SUCCEEDED') return ExitCode.Ok;
+  if (execution.status === 'SUCCEEDED') return outcomesExitCode(output.results.map((r) => r.outcome));
   const why = [execution.error, execution.cause].filter(Boolean).join(': ');
   throw new CliError(`run ${runId} ended ${execution.status ?? 'UNKNOWN'}${why ? ` (${why})` : ''}`, {
     hint: 'see the execution in the console (link above)',

@@ -199,6 +199,8 @@ export function simulatedFis(
             ? matchingInstances(ctx, template?.targetTags).map((id) => ({
                 resourceType: 'aws:ec2:instance',
                 targetName: 'Instances',
+                // A string-to-string map (FIS API reference, ResolvedTarget); an EC2 target carries its ARN
+                // under `arn` (getmoto/moto moto/fis/models.py ResolvedTarget.to_dict).
                 targetInformation: { arn: `arn:${partition}:ec2:${region}:${account}:instance/${id}` },
               }))
             : [],
