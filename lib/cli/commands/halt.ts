@@ -21,6 +21,7 @@ import {
 } from '../../../lambdas/shared/stop';
 import { recordStop, type LockTableRef } from '../../../lambdas/shared/stop-records';
 import type { FaultState } from '../../../lambdas/shared/types';
+import { INJECTING_FAULT_STATES, SSM_INJECTING_STATUSES } from '../../../lambdas/shared/vocabulary';
 import type { CliClients, CliContext, StackOptions } from '../context';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors';
 import { paint, println } from '../io';
@@ -85,9 +86,6 @@ async function stackRunIds(clients: CliClients, stateMachineArn: string): Promis
   return ids;
 }
 
-const RUNNING_FIS: readonly string[] = ['pending', 'initiating', 'running'];
-const RUNNING_SSM: readonly string[] = ['Pending', 'InProgress', 'Delayed'];
-
 /** Every FIS experiment and SSM command of the stack's runs that still injects. */
 async function runningStackFaults(
   clients: CliClients,
@@ -102,7 +100,13 @@ async function runningStackFaults(
     );
     for (const e of page.experiments ?? []) {
       const runId = e.tags?.[RUN_ID_TAG];
-      if (!e.id || !runId || !runIds.has(runId) || !RUNNING_FIS.includes(e.state?.status ?? '')) continue;
+      if (
+        !e.id ||
+        !runId ||
+        !runIds.has(runId) ||
+        !(INJECTING_FAULT_STATES as readonly string[]).includes(e.state?.status ?? '')
+      )
+        continue;
       faults.push({ kind: 'fis', id: e.id, runId, experiment: e.tags?.[EXPERIMENT_TAG] ?? '?' });
     }
     nextToken = page.nextToken;
@@ -119,7 +123,7 @@ async function runningStackFaults(
     for (const c of page.Commands ?? []) {
       const comment = c.Comment ?? '';
       if (!c.CommandId || !comment.startsWith(COMMENT_PREFIX)) continue;
-      if (!RUNNING_SSM.includes(c.Status ?? '')) continue;
+      if (!SSM_INJECTING_STATUSES.includes(c.Status ?? '')) continue;
       const [runId, ...rest] = comment.slice(COMMENT_PREFIX.length).split(':');
       if (!runId || !runIds.has(runId)) continue;
       faults.push({ kind: 'ssm', id: c.CommandId, runId, experiment: rest.join(':') || '?' });
