@@ -1,4 +1,5 @@
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { CPU_STRESS_DOCUMENT } from '../shared/cpu-stress';
 import { EXPERIMENT_TAG } from '../shared/faults';
 import type { ExperimentPlan } from '../shared/types';
 import { readFailure } from './account-checks';
@@ -68,7 +69,7 @@ export function runCalls(manifest: PreflightManifest, experiments: readonly Expe
     if (kinds.has('asgCapacity')) add('CheckSteadyState', 'autoscaling:DescribeAutoScalingGroups', '*');
     const fault = plan.fault;
     const stress = fault.cpuStress;
-    const documentArn = `arn:${partition}:ssm:${region}::document/${fault.kind === 'ssm' ? fault.documentName : 'AWSFIS-Run-CPU-Stress'}`;
+    const documentArn = `arn:${partition}:ssm:${region}::document/${fault.kind === 'ssm' ? fault.documentName : CPU_STRESS_DOCUMENT}`;
     const sendCommand = (principal: string, roleArn: string): void => {
       calls.push({ principal, roleArn, action: 'ssm:SendCommand', resource: documentArn });
       if (!stress) return;

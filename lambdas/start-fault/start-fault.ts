@@ -9,6 +9,7 @@ import {
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { BuildHandlerArguments, BuildMiddleware } from '@smithy/types';
 import { sleep } from '../poll-stop-conditions/sleep';
+import { ssmCommandParameters } from '../shared/cpu-stress';
 import { seededRandom } from '../shared/random';
 import type { Runtime } from '../shared/aws';
 import { awsCall } from '../shared/errors';
@@ -381,12 +382,7 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
           DocumentName: documentName,
           InstanceIds: chunk,
           Comment: faultComment(run.runId, plan.name),
-          Parameters: {
-            DurationSeconds: [String(cpuStress.durationSeconds)],
-            CPU: [String(cpuStress.cores)],
-            LoadPercent: [String(cpuStress.loadPercent)],
-            InstallDependencies: [cpuStress.installDependencies ? 'True' : 'False'],
-          },
+          Parameters: ssmCommandParameters(cpuStress),
         }),
       ),
     );
