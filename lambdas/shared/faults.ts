@@ -1,11 +1,12 @@
-import { ListExperimentsCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
+import { paginateListExperiments, type ExperimentSummary } from '@aws-sdk/client-fis';
 import {
   CancelCommandCommand,
-  ListCommandInvocationsCommand,
-  ListCommandsCommand,
+  paginateListCommandInvocations,
+  paginateListCommands,
 } from '@aws-sdk/client-ssm';
 import type { AwsClients, Runtime } from './aws';
 import { awsCall, awsErrorName } from './errors';
+import { awsPages } from './paginate';
 import type { ExperimentPlan, FaultKind, FaultState, RunContext } from './types';
 import { FAULT_STATES, isTerminalFaultState, SSM_UNFINISHED_STATUSES } from './vocabulary';
 
@@ -47,24 +48,15 @@ export async function commandInvocations(
 ): Promise<CommandInvocation[]> {
   const invocations: CommandInvocation[] = [];
   for (const commandId of commandIds) {
-    let nextToken: string | undefined;
-    do {
-      const answer = await awsCall('ssm:ListCommandInvocations', () =>
-        runtime.clients.ssm.send(
-          new ListCommandInvocationsCommand({
-            CommandId: commandId,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          }),
-        ),
-      );
+    const pages = paginateListCommandInvocations({ client: runtime.clients.ssm }, { CommandId: commandId });
+    for await (const answer of awsPages('ssm:ListCommandInvocations', pages)) {
       for (const invocation of answer.CommandInvocations ?? []) {
         invocations.push({
           status: invocation.Status ?? 'Pending',
           ...(invocation.InstanceId ? { instanceId: invocation.InstanceId } : {}),
         });
       }
-      nextToken = answer.NextToken;
-    } while (nextToken);
+    }
   }
   return invocations;
 }
@@ -116,13 +108,8 @@ export async function findRunExperiments(
   runtime: Runtime,
 ): Promise<ExperimentSummary[]> {
   const found: ExperimentSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('fis:ListExperiments', () =>
-      runtime.clients.fis.send(
-        new ListExperimentsCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
-      ),
-    );
+  const pages = paginateListExperiments({ client: runtime.clients.fis }, { maxResults: 100 });
+  for await (const answer of awsPages('fis:ListExperiments', pages)) {
     for (const experiment of answer.experiments ?? []) {
       const tags = experiment.tags ?? {};
       if (
@@ -132,8 +119,7 @@ export async function findRunExperiments(
         found.push(experiment);
       }
     }
-    nextToken = answer.nextToken;
-  } while (nextToken);
+  }
   return found;
 }
 
@@ -157,19 +143,16 @@ export async function findRunCommands(
   runtime: Runtime,
 ): Promise<RunCommand[]> {
   const found: RunCommand[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('ssm:ListCommands', () =>
-      runtime.clients.ssm.send(
-        new ListCommandsCommand({
-          Filters: [
-            ...(documentName !== undefined ? [{ key: 'DocumentName' as const, value: documentName }] : []),
-            { key: 'InvokedAfter', value: ssmFilterTime(Date.parse(since) - 60_000) },
-          ],
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      ),
-    );
+  const pages = paginateListCommands(
+    { client: runtime.clients.ssm },
+    {
+      Filters: [
+        ...(documentName !== undefined ? [{ key: 'DocumentName' as const, value: documentName }] : []),
+        { key: 'InvokedAfter', value: ssmFilterTime(Date.parse(since) - 60_000) },
+      ],
+    },
+  );
+  for await (const answer of awsPages('ssm:ListCommands', pages)) {
     for (const command of answer.Commands ?? []) {
       const comment = command.Comment ?? '';
       if (command.CommandId && matches(comment)) {
@@ -182,8 +165,7 @@ export async function findRunCommands(
         });
       }
     }
-    nextToken = answer.NextToken;
-  } while (nextToken);
+  }
   return found;
 }
 
