@@ -79,34 +79,33 @@ describe('the outcome and impact vocabularies', () => {
     expect(OUTCOMES.filter((outcome) => !isVerdictLine({ name: 'x', outcome, reason: 'y' }))).toEqual([]);
   });
 
-  it('leaves no hand-written outcome list in the code', () => {
-    const files = [
-      'lambdas/shared/render/subject.ts',
-      'lambdas/shared/render/metrics.ts',
-      'lib/cli/verdict.ts',
-      'lib/config/schema.ts',
-    ];
+  it.each([
+    [
+      'outcome or impact list',
+      [
+        'lambdas/shared/render/subject.ts',
+        'lambdas/shared/render/metrics.ts',
+        'lib/cli/verdict.ts',
+        'lib/config/schema.ts',
+      ],
+      /'passed',\s*'deviated'|'none',\s*'degraded',\s*'outage'/,
+    ],
+    [
+      'list of fault states or SSM statuses',
+      [
+        'lambdas/shared/faults.ts',
+        'lambdas/shared/stop.ts',
+        'lambdas/shared/stop-text.ts',
+        'lambdas/stop-fault/stop-fault.ts',
+        'lambdas/verdict/verdict.ts',
+        'lambdas/abort-on-event/abort-on-event.ts',
+        'lib/cli/commands/halt.ts',
+      ],
+      /'completed',\s*'stopped'|'stopped',\s*'failed'|'pending',\s*'initiating'|'Pending',\s*'InProgress'/,
+    ],
+  ])('leaves no hand-written %s in the code', (_what, files, pattern) => {
     for (const file of files) {
-      expect(readFileSync(join(__dirname, '..', file), 'utf8')).not.toMatch(
-        /'passed',\s*'deviated'|'none',\s*'degraded',\s*'outage'/,
-      );
-    }
-  });
-
-  it('leaves no hand-written list of fault states in the code', () => {
-    const files = [
-      'lambdas/shared/faults.ts',
-      'lambdas/shared/stop.ts',
-      'lambdas/shared/stop-text.ts',
-      'lambdas/stop-fault/stop-fault.ts',
-      'lambdas/verdict/verdict.ts',
-      'lambdas/abort-on-event/abort-on-event.ts',
-      'lib/cli/commands/halt.ts',
-    ];
-    for (const file of files) {
-      expect(readFileSync(join(__dirname, '..', file), 'utf8')).not.toMatch(
-        /'completed',\s*'stopped'|'stopped',\s*'failed'|'pending',\s*'initiating'|'Pending',\s*'InProgress'/,
-      );
+      expect(readFileSync(join(__dirname, '..', file), 'utf8')).not.toMatch(pattern);
     }
   });
 });

@@ -19,21 +19,8 @@ import type {
   Trigger,
 } from './vocabulary';
 
-export type {
-  CheckPhase,
-  EffectStatus,
-  FaultKind,
-  FaultState,
-  FindingAnswer,
-  Impact,
-  Outcome,
-  ProbeKind,
-  StopConfirmation,
-  StopReason,
-  StoppedBy,
-  Trigger,
-} from './vocabulary';
-export { STOPPED_BY } from './vocabulary';
+/** Every vocabulary type (Outcome, FaultState, StopReason...) is part of the domain types too. */
+export type * from './vocabulary';
 
 // ---------------------------------------------------------------------------------------------
 // The plan: what the config says, resolved for the runtime (durations in seconds, ids resolved).
