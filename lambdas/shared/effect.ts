@@ -8,7 +8,11 @@
  * Pure of everything but CloudWatch: the poll (during the fault) and the after-check (late data)
  * both call it, each with the targets and periods it knows.
  */
-import { paginateGetMetricData, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import {
+  paginateGetMetricData,
+  type CloudWatchClient,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
 import { awsPages } from './paginate';
 import type { EffectResult, EffectSpec, TargetEffect } from './types';
 
