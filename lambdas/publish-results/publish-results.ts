@@ -121,10 +121,7 @@ async function collectCharts(
   return charts;
 }
 
-async function putMetrics(
-  data: readonly MetricDatumSpec[],
-  cloudWatch: CloudWatchClient,
-): Promise<void> {
+async function putMetrics(data: readonly MetricDatumSpec[], cloudWatch: CloudWatchClient): Promise<void> {
   for (let i = 0; i < data.length; i += METRIC_BATCH) {
     await cloudWatch.send(
       new PutMetricDataCommand({
