@@ -9,12 +9,12 @@ import {
   findRunCommands,
   findRunExperiments,
   runCommentPrefix,
-  TERMINAL_FAULT_STATES,
   toFaultState,
 } from '../shared/faults';
 import { checkCommand, confirmStop, requestStop } from '../shared/stop';
 import { recordStop } from '../shared/stop-records';
 import type { FaultRef, RunConfig, StopReason } from '../shared/types';
+import { hasFaultEnded, SSM_INJECTING_STATUSES } from '../shared/vocabulary';
 
 /** "CloudWatch Alarm State Change" (the fields read). */
 export interface AlarmStateChangeEvent {
@@ -134,8 +134,6 @@ async function runInFlight(runtime: Runtime): Promise<{ runId: string; acquiredA
   return { runId: lock.runId, acquiredAt: lock.acquiredAt };
 }
 
-const UNFINISHED_SSM: readonly string[] = ['Pending', 'InProgress', 'Delayed'];
-
 /** The run's faults still injecting, of the given experiments (FIS by tag, SSM by comment). */
 async function runningFaults(
   run: { runId: string; acquiredAt: string },
@@ -152,13 +150,13 @@ async function runningFaults(
   for (const e of fis) {
     const state = toFaultState(e.state?.status);
     const experiment = e.tags?.[EXPERIMENT_TAG] ?? '?';
-    if (!e.id || TERMINAL_FAULT_STATES.includes(state) || state === 'stopping' || !wanted(experiment))
-      continue;
+    if (!e.id || hasFaultEnded(state) || !wanted(experiment)) continue;
     faults.push({ kind: 'fis', id: e.id, startedAt: run.acquiredAt, state, dryRun: false, experiment });
   }
   for (const c of ssm) {
     const experiment = c.comment.slice(prefix.length);
-    if ((c.status !== undefined && !UNFINISHED_SSM.includes(c.status)) || !wanted(experiment)) continue;
+    if ((c.status !== undefined && !SSM_INJECTING_STATUSES.includes(c.status)) || !wanted(experiment))
+      continue;
     faults.push({
       kind: 'ssm',
       id: c.id,

@@ -1,9 +1,10 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { GetExperimentCommand, ListExperimentResolvedTargetsCommand } from '@aws-sdk/client-fis';
+import { paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { GetExperimentCommand, paginateListExperimentResolvedTargets } from '@aws-sdk/client-fis';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients, Runtime } from '../shared/aws';
 import { awsCall, awsErrorName, ThrottledError, TransientError } from '../shared/errors';
+import { awsPages } from '../shared/paginate';
 import {
   BASIC_PERIOD_SECONDS,
   DETAILED_PERIOD_SECONDS,
@@ -158,45 +159,27 @@ export function resolvedInstanceId(target: {
 /** The instance ids a FIS experiment resolved its targets to (empty until FIS has resolved them). */
 async function fisResolvedInstances(experimentId: string, runtime: Runtime): Promise<string[]> {
   const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('fis:ListExperimentResolvedTargets', () =>
-      runtime.clients.fis.send(
-        new ListExperimentResolvedTargetsCommand({
-          experimentId,
-          ...(nextToken !== undefined ? { nextToken } : {}),
-        }),
-      ),
-    );
+  const pages = paginateListExperimentResolvedTargets({ client: runtime.clients.fis }, { experimentId });
+  for await (const answer of awsPages('fis:ListExperimentResolvedTargets', pages)) {
     for (const target of answer.resolvedTargets ?? []) {
       const id = resolvedInstanceId(target);
       if (id) ids.push(id);
     }
-    nextToken = answer.nextToken;
-  } while (nextToken !== undefined);
+  }
   return [...new Set(ids)].sort();
 }
 
 /** The period each instance publishes CPUUtilization at: 60 s with detailed monitoring, else 300 s. */
 async function publishPeriods(ids: readonly string[], runtime: Runtime): Promise<Map<string, number>> {
   const periods = new Map<string, number>();
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('ec2:DescribeInstances', () =>
-      runtime.clients.ec2.send(
-        new DescribeInstancesCommand({
-          InstanceIds: [...ids],
-          ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
-        }),
-      ),
-    );
+  const pages = paginateDescribeInstances({ client: runtime.clients.ec2 }, { InstanceIds: [...ids] });
+  for await (const answer of awsPages('ec2:DescribeInstances', pages)) {
     for (const instance of (answer.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
       if (!instance.InstanceId) continue;
       const detailed = instance.Monitoring?.State === 'enabled' || instance.Monitoring?.State === 'pending';
       periods.set(instance.InstanceId, detailed ? DETAILED_PERIOD_SECONDS : BASIC_PERIOD_SECONDS);
     }
-    nextToken = answer.NextToken;
-  } while (nextToken !== undefined);
+  }
   return periods;
 }
 

@@ -1,5 +1,5 @@
 import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
-import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
+import { paginateListSubscriptionsByTopic, type Subscription } from '@aws-sdk/client-sns';
 import { GetCalendarStateCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { nextRuns, formatRun } from '../../lib/cadence/next-runs';
 import { describeAllowedHours, isWithinAllowedHours } from '../shared/allowed-hours';
@@ -223,17 +223,11 @@ export async function checkSubscriptions(
   const id = 'subscriptions';
   const subscriptions: Subscription[] = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const page = await deps.runtime.clients.sns.send(
-        new ListSubscriptionsByTopicCommand({
-          TopicArn: manifest.topicArn,
-          ...(NextToken ? { NextToken } : {}),
-        }),
-      );
-      subscriptions.push(...(page.Subscriptions ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
+    const pages = paginateListSubscriptionsByTopic(
+      { client: deps.runtime.clients.sns },
+      { TopicArn: manifest.topicArn },
+    );
+    for await (const page of pages) subscriptions.push(...(page.Subscriptions ?? []));
   } catch (error) {
     return readFailure(id, 'sns:ListSubscriptionsByTopic', error);
   }

@@ -1,12 +1,12 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { GetExperimentTemplateCommand } from '@aws-sdk/client-fis';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
-import { ListServiceQuotasCommand, type ServiceQuota } from '@aws-sdk/client-service-quotas';
+import { paginateListServiceQuotas, type ServiceQuota } from '@aws-sdk/client-service-quotas';
 import {
   DescribeDocumentCommand,
-  DescribeInstanceInformationCommand,
+  paginateDescribeInstanceInformation,
   type InstanceInformation,
 } from '@aws-sdk/client-ssm';
 import { runProbes } from '../check-steady-state/probes';
@@ -50,17 +50,16 @@ export async function checkTargets(
   const id = `targets:${plan.name}`;
   const instances: TargetInstance[] = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const page = await deps.runtime.clients.ec2.send(
-        new DescribeInstancesCommand({
-          Filters: [
-            ...Object.entries(stress.targets.tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
-            { Name: 'instance-state-name', Values: ['running'] },
-          ],
-          ...(NextToken ? { NextToken } : {}),
-        }),
-      );
+    const pages = paginateDescribeInstances(
+      { client: deps.runtime.clients.ec2 },
+      {
+        Filters: [
+          ...Object.entries(stress.targets.tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+          { Name: 'instance-state-name', Values: ['running'] },
+        ],
+      },
+    );
+    for await (const page of pages) {
       for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
         if (!instance.InstanceId) continue;
         instances.push({
@@ -68,8 +67,7 @@ export async function checkTargets(
           tags: Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
         });
       }
-      NextToken = page.NextToken;
-    } while (NextToken);
+    }
   } catch (error) {
     return { check: readFailure(id, 'ec2:DescribeInstances', error) };
   }
@@ -127,19 +125,15 @@ export async function checkAgents(
   const info = new Map<string, InstanceInformation>();
   try {
     for (let start = 0; start < ids.length; start += 50) {
-      let NextToken: string | undefined;
-      do {
-        const page = await deps.runtime.clients.ssm.send(
-          new DescribeInstanceInformationCommand({
-            Filters: [{ Key: 'InstanceIds', Values: ids.slice(start, start + 50) }],
-            ...(NextToken ? { NextToken } : {}),
-          }),
-        );
+      const pages = paginateDescribeInstanceInformation(
+        { client: deps.runtime.clients.ssm },
+        { Filters: [{ Key: 'InstanceIds', Values: ids.slice(start, start + 50) }] },
+      );
+      for await (const page of pages) {
         for (const item of page.InstanceInformationList ?? []) {
           if (item.InstanceId) info.set(item.InstanceId, item);
         }
-        NextToken = page.NextToken;
-      } while (NextToken);
+      }
     }
   } catch (error) {
     return readFailure(id, 'ssm:DescribeInstanceInformation', error);
@@ -294,14 +288,8 @@ export function fisQuotaReader(deps: PreflightDeps): () => Promise<ServiceQuota[
   let cached: Promise<ServiceQuota[]> | undefined;
   const read = async (): Promise<ServiceQuota[]> => {
     const quotas: ServiceQuota[] = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await deps.clients.serviceQuotas.send(
-        new ListServiceQuotasCommand({ ServiceCode: 'fis', ...(NextToken ? { NextToken } : {}) }),
-      );
-      quotas.push(...(page.Quotas ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
+    const pages = paginateListServiceQuotas({ client: deps.clients.serviceQuotas }, { ServiceCode: 'fis' });
+    for await (const page of pages) quotas.push(...(page.Quotas ?? []));
     return quotas;
   };
   return () => (cached ??= read());

@@ -1,5 +1,5 @@
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
-import { CPU_STRESS_DOCUMENT } from '../../lib/config/plan';
+import { CPU_STRESS_DOCUMENT } from '../shared/cpu-stress';
 import { EXPERIMENT_TAG } from '../shared/faults';
 import { asgNamesInPlans } from '../shared/plans';
 import type { ExperimentPlan } from '../shared/types';

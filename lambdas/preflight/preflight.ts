@@ -1,4 +1,4 @@
-import { CPU_STRESS_DOCUMENT } from '../../lib/config/plan';
+import { CPU_STRESS_DOCUMENT } from '../shared/cpu-stress';
 import { asgNamesInPlans } from '../shared/plans';
 import type { ExperimentPlan } from '../shared/types';
 import {

@@ -5,7 +5,7 @@
  */
 import {
   DescribeAlarmsCommand,
-  GetMetricDataCommand,
+  paginateGetMetricData,
   type CloudWatchClient,
   type MetricAlarm,
   type MetricDataQuery,
@@ -63,7 +63,7 @@ export function chartWindow(result: ExperimentResult, now: Date): { start: Date;
  */
 export async function collectChart(
   result: ExperimentResult,
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
+  cloudWatch: CloudWatchClient,
   now: Date,
 ): Promise<ExperimentChart | undefined> {
   if (!result.fault) return undefined;
@@ -201,26 +201,23 @@ export async function collectChart(
 }
 
 async function fetchAll(
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
+  cloudWatch: CloudWatchClient,
   queries: MetricDataQuery[],
   start: Date,
   end: Date,
 ): Promise<MetricDataResult[]> {
   const all: MetricDataResult[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    const response = await cloudWatch.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: queries,
-        StartTime: start,
-        EndTime: end,
-        ScanBy: 'TimestampAscending',
-        ...(token !== undefined ? { NextToken: token } : {}),
-      }),
-    );
+  let pages = 0;
+  const input = {
+    MetricDataQueries: queries,
+    StartTime: start,
+    EndTime: end,
+    ScanBy: 'TimestampAscending' as const,
+  };
+  for await (const response of paginateGetMetricData({ client: cloudWatch }, input)) {
     all.push(...(response.MetricDataResults ?? []));
-    token = response.NextToken;
-    if (token === undefined) break;
+    pages += 1;
+    if (pages === MAX_PAGES) break;
   }
   return all;
 }

@@ -1,13 +1,17 @@
+import { SETTINGS_ENV } from '../shared/settings';
+
+const { resultsBucket, topicArn, dashboardName, account, partition } = SETTINGS_ENV;
+
 /**
- * The environment variables of the PublishResults function (the same names as
- * lambdas/shared/settings.ts uses for these settings). The Results construct sets them.
+ * The environment variables of the PublishResults function: the workflow settings it reads, under the
+ * names {@link SETTINGS_ENV} gives them, and its own cadence periods. The Results construct sets them.
  */
 export const PUBLISH_ENV = {
-  resultsBucket: 'CHAOS_RESULTS_BUCKET',
-  topicArn: 'CHAOS_TOPIC_ARN',
-  dashboardName: 'CHAOS_DASHBOARD_NAME',
-  account: 'CHAOS_ACCOUNT',
-  partition: 'CHAOS_PARTITION',
+  resultsBucket,
+  topicArn,
+  dashboardName,
+  account,
+  partition,
   /** JSON `{ "<experiment>": <cadence period in seconds> }` (lib/cadence/period.ts). */
   cadencePeriods: 'CHAOS_CADENCE_PERIODS',
 } as const;

@@ -52,7 +52,7 @@ export interface PublishRuntime {
   readonly clients: {
     readonly s3: Pick<S3Client, 'send'>;
     readonly sns: Pick<SNSClient, 'send'>;
-    readonly cloudWatch: Pick<CloudWatchClient, 'send'>;
+    readonly cloudWatch: CloudWatchClient;
   };
   readonly settings: Pick<
     WorkflowSettings,
@@ -101,7 +101,7 @@ function isFailure(status: ChannelStatus): boolean {
 /** Collects each experiment's chart; never throws (a failure becomes a chart note). */
 async function collectCharts(
   journal: RunJournal,
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
+  cloudWatch: CloudWatchClient,
   now: Date,
 ): Promise<Record<string, ExperimentChart>> {
   const charts: Record<string, ExperimentChart> = {};
@@ -122,10 +122,7 @@ async function collectCharts(
   return charts;
 }
 
-async function putMetrics(
-  data: readonly MetricDatumSpec[],
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
-): Promise<void> {
+async function putMetrics(data: readonly MetricDatumSpec[], cloudWatch: CloudWatchClient): Promise<void> {
   for (let i = 0; i < data.length; i += METRIC_BATCH) {
     await cloudWatch.send(
       new PutMetricDataCommand({

@@ -1,5 +1,5 @@
 import type { AllowedHours } from './aws';
-import { WEEKDAYS, type Weekday } from './weekday';
+import { WEEKDAYS, type Weekday } from './vocabulary';
 
 /** The wall-clock time of an instant in a time zone. */
 export interface LocalTime {
@@ -87,11 +87,8 @@ export function describeAllowedHours(hours: AllowedHours, timeZone: string): str
   return `${describeDays(hours.days)} ${hours.start}-${hours.end} ${timeZone}`;
 }
 
-/** Monday-first order, as people read a working week. */
-const WEEK_ORDER: readonly Weekday[] = [...WEEKDAYS.slice(1), WEEKDAYS[0]];
-
 function describeDays(days: readonly Weekday[]): string {
-  const indexes = WEEK_ORDER.map((day, index) => (days.includes(day) ? index : -1)).filter((i) => i >= 0);
+  const indexes = WEEKDAYS.map((day, index) => (days.includes(day) ? index : -1)).filter((i) => i >= 0);
   if (indexes.length === 0) return 'never';
   const runs: [number, number][] = [];
   for (const index of indexes) {
@@ -101,8 +98,8 @@ function describeDays(days: readonly Weekday[]): string {
   }
   return runs
     .map(([from, to]) => {
-      const a = WEEK_ORDER[from] ?? '';
-      const b = WEEK_ORDER[to] ?? '';
+      const a = WEEKDAYS[from] ?? '';
+      const b = WEEKDAYS[to] ?? '';
       if (from === to) return a;
       if (to === from + 1) return `${a},${b}`;
       return `${a}-${b}`;

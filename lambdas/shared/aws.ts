@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { Weekday } from './weekday';
+import type { Weekday } from './vocabulary';
 
 /**
  * The AWS clients the handler cores use. In Lambda they are real clients built once per container

@@ -9,11 +9,11 @@
  * both call it, each with the targets and periods it knows.
  */
 import {
-  GetMetricDataCommand,
+  paginateGetMetricData,
   type CloudWatchClient,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { awsCall } from './errors';
+import { awsPages } from './paginate';
 import type { EffectResult, EffectSpec, TargetEffect } from './types';
 
 /** EC2 publishes CPUUtilization every 60 s with detailed monitoring. */
@@ -66,25 +66,22 @@ function within(points: readonly Datapoint[], periodSeconds: number, window: Fau
 }
 
 async function getMetricData(
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
+  cloudWatch: CloudWatchClient,
   queries: MetricDataQuery[],
   window: FaultWindow,
 ): Promise<Map<string, Datapoint[]>> {
   const found = new Map<string, Datapoint[]>();
   for (let i = 0; i < queries.length; i += MAX_QUERIES) {
-    let token: string | undefined;
-    do {
-      const answer = await awsCall('cloudwatch:GetMetricData', () =>
-        cloudWatch.send(
-          new GetMetricDataCommand({
-            MetricDataQueries: queries.slice(i, i + MAX_QUERIES),
-            // From the period boundary before the fault: datapoints are stamped at their period's start.
-            StartTime: new Date(Date.parse(window.start) - BASIC_PERIOD_SECONDS * 1000),
-            EndTime: new Date(window.end),
-            ...(token !== undefined ? { NextToken: token } : {}),
-          }),
-        ),
-      );
+    const pages = paginateGetMetricData(
+      { client: cloudWatch },
+      {
+        MetricDataQueries: queries.slice(i, i + MAX_QUERIES),
+        // From the period boundary before the fault: datapoints are stamped at their period's start.
+        StartTime: new Date(Date.parse(window.start) - BASIC_PERIOD_SECONDS * 1000),
+        EndTime: new Date(window.end),
+      },
+    );
+    for await (const answer of awsPages('cloudwatch:GetMetricData', pages)) {
       for (const result of answer.MetricDataResults ?? []) {
         const list = found.get(result.Id ?? '') ?? [];
         (result.Timestamps ?? []).forEach((t, index) => {
@@ -93,8 +90,7 @@ async function getMetricData(
         });
         found.set(result.Id ?? '', list);
       }
-      token = answer.NextToken;
-    } while (token !== undefined);
+    }
   }
   return found;
 }
@@ -128,7 +124,7 @@ export async function evaluateCpuEffect(
   spec: Extract<EffectSpec, { kind: 'cpu' }>,
   targets: readonly TargetEffect[],
   window: FaultWindow,
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
+  cloudWatch: CloudWatchClient,
   extras: { readonly command?: string; readonly targetsLeftOut?: number },
   now: string,
 ): Promise<EffectResult> {
@@ -218,7 +214,7 @@ export async function evaluateCpuEffect(
 export async function evaluateMetricEffect(
   spec: Extract<EffectSpec, { kind: 'metric' }>,
   window: FaultWindow,
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
+  cloudWatch: CloudWatchClient,
   now: string,
 ): Promise<EffectResult> {
   const threshold = metricThreshold(spec);
@@ -278,7 +274,7 @@ export async function reverifyEffect(
   spec: EffectSpec | undefined,
   previous: EffectResult | undefined,
   window: FaultWindow,
-  cloudWatch: Pick<CloudWatchClient, 'send'>,
+  cloudWatch: CloudWatchClient,
   now: string,
 ): Promise<EffectResult | undefined> {
   if (!spec || !previous || previous.status === 'seen' || previous.status === 'unverified') return previous;

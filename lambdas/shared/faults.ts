@@ -1,12 +1,14 @@
-import { ListExperimentsCommand, type ExperimentSummary } from '@aws-sdk/client-fis';
+import { paginateListExperiments, type ExperimentSummary } from '@aws-sdk/client-fis';
 import {
   CancelCommandCommand,
-  ListCommandInvocationsCommand,
-  ListCommandsCommand,
+  paginateListCommandInvocations,
+  paginateListCommands,
 } from '@aws-sdk/client-ssm';
 import type { AwsClients, Runtime } from './aws';
 import { awsCall, awsErrorName } from './errors';
-import type { ExperimentPlan, FaultState, RunContext } from './types';
+import { awsPages } from './paginate';
+import type { ExperimentPlan, FaultKind, FaultState, RunContext } from './types';
+import { FAULT_STATES, isTerminalFaultState, SSM_UNFINISHED_STATUSES } from './vocabulary';
 
 /**
  * The fault vocabulary StartFault, PollStopConditions, StopFault and the sweep share: how a run marks
@@ -46,24 +48,15 @@ export async function commandInvocations(
 ): Promise<CommandInvocation[]> {
   const invocations: CommandInvocation[] = [];
   for (const commandId of commandIds) {
-    let nextToken: string | undefined;
-    do {
-      const answer = await awsCall('ssm:ListCommandInvocations', () =>
-        runtime.clients.ssm.send(
-          new ListCommandInvocationsCommand({
-            CommandId: commandId,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          }),
-        ),
-      );
+    const pages = paginateListCommandInvocations({ client: runtime.clients.ssm }, { CommandId: commandId });
+    for await (const answer of awsPages('ssm:ListCommandInvocations', pages)) {
       for (const invocation of answer.CommandInvocations ?? []) {
         invocations.push({
           status: invocation.Status ?? 'Pending',
           ...(invocation.InstanceId ? { instanceId: invocation.InstanceId } : {}),
         });
       }
-      nextToken = answer.NextToken;
-    } while (nextToken);
+    }
   }
   return invocations;
 }
@@ -98,31 +91,15 @@ export function ssmFilterTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** FIS and SSM states in the workflow's vocabulary (FIS `cancelled` is newer than the SDK's enum). */
+/**
+ * A FIS status in the workflow's vocabulary (FIS `cancelled` is newer than the SDK's enum): every
+ * state of {@link FAULT_STATES} but `dry-run` is FIS's own; anything else reads as `pending`.
+ */
 export function toFaultState(status: string | undefined): FaultState {
-  switch (status) {
-    case 'pending':
-    case 'initiating':
-    case 'running':
-    case 'completed':
-    case 'stopping':
-    case 'stopped':
-    case 'failed':
-    case 'cancelled':
-      return status;
-    default:
-      return 'pending';
-  }
+  return FAULT_STATES.find((state) => state === status && state !== 'dry-run') ?? 'pending';
 }
 
-/** Fault states after which there is nothing left to stop. */
-export const TERMINAL_FAULT_STATES: readonly FaultState[] = [
-  'completed',
-  'stopped',
-  'failed',
-  'cancelled',
-  'dry-run',
-];
+export { TERMINAL_FAULT_STATES } from './vocabulary';
 
 /** Every FIS experiment tagged with the run id (and, when given, the experiment name). */
 export async function findRunExperiments(
@@ -131,13 +108,8 @@ export async function findRunExperiments(
   runtime: Runtime,
 ): Promise<ExperimentSummary[]> {
   const found: ExperimentSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('fis:ListExperiments', () =>
-      runtime.clients.fis.send(
-        new ListExperimentsCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
-      ),
-    );
+  const pages = paginateListExperiments({ client: runtime.clients.fis }, { maxResults: 100 });
+  for await (const answer of awsPages('fis:ListExperiments', pages)) {
     for (const experiment of answer.experiments ?? []) {
       const tags = experiment.tags ?? {};
       if (
@@ -147,8 +119,7 @@ export async function findRunExperiments(
         found.push(experiment);
       }
     }
-    nextToken = answer.nextToken;
-  } while (nextToken);
+  }
   return found;
 }
 
@@ -172,19 +143,16 @@ export async function findRunCommands(
   runtime: Runtime,
 ): Promise<RunCommand[]> {
   const found: RunCommand[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('ssm:ListCommands', () =>
-      runtime.clients.ssm.send(
-        new ListCommandsCommand({
-          Filters: [
-            ...(documentName !== undefined ? [{ key: 'DocumentName' as const, value: documentName }] : []),
-            { key: 'InvokedAfter', value: ssmFilterTime(Date.parse(since) - 60_000) },
-          ],
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      ),
-    );
+  const pages = paginateListCommands(
+    { client: runtime.clients.ssm },
+    {
+      Filters: [
+        ...(documentName !== undefined ? [{ key: 'DocumentName' as const, value: documentName }] : []),
+        { key: 'InvokedAfter', value: ssmFilterTime(Date.parse(since) - 60_000) },
+      ],
+    },
+  );
+  for await (const answer of awsPages('ssm:ListCommands', pages)) {
     for (const command of answer.Commands ?? []) {
       const comment = command.Comment ?? '';
       if (command.CommandId && matches(comment)) {
@@ -197,19 +165,13 @@ export async function findRunCommands(
         });
       }
     }
-    nextToken = answer.NextToken;
-  } while (nextToken);
+  }
   return found;
 }
 
-/** FIS states in which an experiment injects nothing any more (`stopping` is still rolling back). */
-const ENDED_FIS_STATES: readonly string[] = ['completed', 'stopped', 'failed', 'cancelled'];
-/** SSM command statuses in which the stress may still run on an instance. */
-const UNFINISHED_SSM_STATUSES: readonly string[] = ['Pending', 'InProgress', 'Cancelling'];
-
 /** A fault that another experiment of the same run started and that has not ended. */
 export interface UnfinishedFault {
-  readonly kind: 'fis' | 'ssm';
+  readonly kind: FaultKind;
   /** FIS experiment id or SSM command id. */
   readonly id: string;
   /** The experiment that started it (FIS tag / SSM comment); `?` when the tag is missing. */
@@ -220,8 +182,8 @@ export interface UnfinishedFault {
 
 /**
  * The faults of this run that other experiments started and that have not ended: FIS experiments
- * tagged with the run id in any state but completed/stopped/failed/cancelled (`stopping` counts as
- * unfinished), SSM commands with the run's comment prefix still Pending/InProgress/Cancelling. Both
+ * tagged with the run id in any but a terminal state (`stopping` counts as unfinished: it is still
+ * rolling back), SSM commands with the run's comment prefix in an unfinished status (Cancelling too). Both
  * services are asked whatever this plan's kind, since a run may mix FIS and SSM experiments. This
  * experiment's own fault (a retried start) does not count.
  */
@@ -240,12 +202,12 @@ export async function findUnfinishedFaults(
   for (const experiment of experiments) {
     const name = experiment.tags?.[EXPERIMENT_TAG];
     const state = experiment.state?.status ?? 'unknown';
-    if (!experiment.id || name === plan.name || ENDED_FIS_STATES.includes(state)) continue;
+    if (!experiment.id || name === plan.name || isTerminalFaultState(state)) continue;
     unfinished.push({ kind: 'fis', id: experiment.id, experiment: name ?? '?', state });
   }
   for (const command of commands) {
     const state = command.status ?? 'unknown';
-    if (!UNFINISHED_SSM_STATUSES.includes(state) && command.status !== undefined) continue;
+    if (!SSM_UNFINISHED_STATUSES.includes(state) && command.status !== undefined) continue;
     unfinished.push({ kind: 'ssm', id: command.id, experiment: command.comment.slice(prefix.length), state });
   }
   return unfinished;

@@ -1,6 +1,6 @@
 import type { AllowedHours, WorkflowSettings } from './aws';
 import { optionalEnv, requiredEnv } from './env';
-import { WEEKDAYS, type Weekday } from './weekday';
+import { WEEKDAYS, type Weekday } from './vocabulary';
 
 /** The environment variables that carry {@link WorkflowSettings} into the workflow's functions. */
 export const SETTINGS_ENV = {

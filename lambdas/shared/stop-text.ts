@@ -1,5 +1,6 @@
 import { formatTime } from './render/format';
-import type { FaultState, StopResult, StoppedBy } from './types';
+import type { StopResult, StoppedBy } from './types';
+import { hasFaultEnded } from './vocabulary';
 
 /**
  * The sentences about a stop, rendered from its facts: the verdict's reason, the card's Stop line and
@@ -15,18 +16,16 @@ export const STOPPED_BY_TEXT: Readonly<Record<StoppedBy, string>> = {
   halt: 'chaos-cadence halt',
 };
 
-/** Fault states in which nothing is injected any more: a stop that reads one is a confirmed stop. */
-const ENDED: readonly FaultState[] = ['completed', 'stopped', 'failed', 'cancelled', 'dry-run'];
-
 /**
- * True when a read confirmed the stop: the fault had ended, or a read saw it ended or rolling back
- * (`stopping`). The only place that decides whether a text may say "stopped".
+ * True when a read confirmed the stop: the fault had ended, or a read saw it in one of
+ * the ended fault states ({@link hasFaultEnded}: `stopping`, rolling back, counts there). The
+ * only place that decides whether a text may say "stopped".
  */
 export function stopConfirmed(stop: StopResult | null | undefined): boolean {
   if (stop?.confirmation !== 'confirmed') return false;
   if (stop.alreadyEnded) return true;
   const state = stop.confirmedState;
-  return state === undefined || state === 'stopping' || ENDED.includes(state);
+  return state === undefined || hasFaultEnded(state);
 }
 
 /**

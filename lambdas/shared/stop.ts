@@ -1,8 +1,8 @@
 import { StopExperimentCommand, type FisClient } from '@aws-sdk/client-fis';
 import { CancelCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsCall, awsErrorName, ThrottledError, TransientError } from './errors';
-import { TERMINAL_FAULT_STATES } from './faults';
 import type { FaultRef, FaultState } from './types';
+import { hasFaultEnded, TERMINAL_FAULT_STATES } from './vocabulary';
 
 /**
  * Stop first, confirm after: the one way every part of chaos-cadence stops a fault (StopFault, every
@@ -117,7 +117,7 @@ export function checkCommand(fault: StopTarget): string {
 
 /** States in which the fault injects no more: the terminal ones and `stopping` (rolling back). */
 export function hasStopped(state: FaultState): boolean {
-  return TERMINAL_FAULT_STATES.includes(state) || state === 'stopping';
+  return hasFaultEnded(state);
 }
 
 /** The outcome of a confirmation: a read saw the state, or no read succeeded. */

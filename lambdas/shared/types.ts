@@ -4,12 +4,23 @@
  * Plain JSON only (Step Functions passes them between states; keep them small).
  */
 
-import type { EffectStatus, FindingAnswer, Impact, Outcome } from './vocabulary';
+import type {
+  CheckPhase,
+  EffectStatus,
+  FaultKind,
+  FaultState,
+  FindingAnswer,
+  Impact,
+  Outcome,
+  ProbeKind,
+  StopConfirmation,
+  StopReason,
+  StoppedBy,
+  Trigger,
+} from './vocabulary';
 
-export type { EffectStatus, FindingAnswer, Impact, Outcome } from './vocabulary';
-
-/** How a run was started. */
-export type Trigger = 'schedule' | 'manual';
+/** Every vocabulary type (Outcome, FaultState, StopReason...) is part of the domain types too. */
+export type * from './vocabulary';
 
 // ---------------------------------------------------------------------------------------------
 // The plan: what the config says, resolved for the runtime (durations in seconds, ids resolved).
@@ -198,7 +209,7 @@ export interface GuardRailsResult {
 /** One probe's result: what was expected, what was seen, when. */
 export interface ProbeResult {
   readonly id: string;
-  readonly kind: ProbeSpec['kind'];
+  readonly kind: ProbeKind;
   readonly ok: boolean;
   /** e.g. `state OK`, `HTTP 200 within 3 s`, `>= 3 InService`, `p99 <= 0.5`. */
   readonly expected: string;
@@ -213,28 +224,16 @@ export interface ProbeResult {
 
 /** A steady-state check: all probes of one phase at one moment. */
 export interface SteadyStateCheck {
-  readonly phase: 'before' | 'after';
+  readonly phase: CheckPhase;
   readonly steady: boolean;
   readonly attempt: number;
   readonly checkedAt: string;
   readonly probes: readonly ProbeResult[];
 }
 
-/** Fault states, FIS and SSM mapped onto one vocabulary. */
-export type FaultState =
-  | 'pending'
-  | 'initiating'
-  | 'running'
-  | 'completed'
-  | 'stopping'
-  | 'stopped'
-  | 'failed'
-  | 'cancelled'
-  | 'dry-run';
-
 /** A started fault. */
 export interface FaultRef {
-  readonly kind: 'fis' | 'ssm';
+  readonly kind: FaultKind;
   /** FIS experiment id (`EXP...`) or SSM command id (the first, when there are several). */
   readonly id: string;
   /**
@@ -259,9 +258,6 @@ export interface AlarmTransition {
   readonly at: string;
 }
 
-/** Why a fault was stopped before its end (`probe`: a probe's `stopAfter` ran out during the fault). */
-export type StopReason = 'stop-condition' | 'probe' | 'kill-switch' | 'time-over' | 'error';
-
 /** A stretch of consecutive during-fault checks of one probe with the same result. */
 export interface ProbeSegment {
   readonly from: string;
@@ -276,7 +272,7 @@ export interface ProbeSegment {
 /** One probe while the fault ran: a compact summary, whatever the fault's length. */
 export interface DuringProbe {
   readonly id: string;
-  readonly kind: ProbeSpec['kind'];
+  readonly kind: ProbeKind;
   /** Checks that could be evaluated. */
   readonly checks: number;
   readonly failures: number;
@@ -432,21 +428,6 @@ export interface PollResult {
   /** When another part (event, halt, FIS) requested the stop; for `poll` it is StopFault's request. */
   readonly stopRequestedAt?: string;
 }
-
-/**
- * Who stopped a fault early: the workflow's poll (then StopFault), the abort-on-event function (alarm
- * or kill-switch event), FIS itself on its native stop conditions, or `chaos-cadence halt`.
- */
-export type StoppedBy = 'poll' | 'event' | 'fis-native' | 'halt';
-
-/** Every {@link StoppedBy}, in order of speed (fastest first). */
-export const STOPPED_BY = ['fis-native', 'event', 'poll', 'halt'] as const satisfies readonly StoppedBy[];
-
-/**
- * Whether a read confirmed the stop: `confirmed` (a read saw the fault ended or rolling back) or
- * `not-confirmed` (the stop was requested, no read could confirm it: never reported as stopped).
- */
-export type StopConfirmation = 'confirmed' | 'not-confirmed';
 
 /** What StopFault returns. */
 export interface StopResult {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import { paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
 import {
   StartExperimentCommand,
   StopExperimentCommand,
@@ -9,9 +9,11 @@ import {
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { BuildHandlerArguments, BuildMiddleware } from '@smithy/types';
 import { sleep } from '../poll-stop-conditions/sleep';
+import { ssmCommandParameters } from '../shared/cpu-stress';
 import { seededRandom } from '../shared/random';
 import type { Runtime } from '../shared/aws';
 import { awsCall } from '../shared/errors';
+import { awsPages } from '../shared/paginate';
 import type { CpuStressSpec, ExperimentPlan, FaultRef, FaultState, RunContext } from '../shared/types';
 import {
   EXPERIMENT_TAG,
@@ -222,25 +224,21 @@ export async function resolveTargets(
   random: () => number = Math.random,
 ): Promise<string[]> {
   const instances: Instance[] = [];
-  let nextToken: string | undefined;
-  do {
-    const answer = await awsCall('ec2:DescribeInstances', () =>
-      runtime.clients.ec2.send(
-        new DescribeInstancesCommand({
-          Filters: [
-            ...Object.entries(spec.targets.tags).map(([key, value]) => ({
-              Name: `tag:${key}`,
-              Values: [value],
-            })),
-            { Name: 'instance-state-name', Values: ['running'] },
-          ],
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      ),
-    );
+  const pages = paginateDescribeInstances(
+    { client: runtime.clients.ec2 },
+    {
+      Filters: [
+        ...Object.entries(spec.targets.tags).map(([key, value]) => ({
+          Name: `tag:${key}`,
+          Values: [value],
+        })),
+        { Name: 'instance-state-name', Values: ['running'] },
+      ],
+    },
+  );
+  for await (const answer of awsPages('ec2:DescribeInstances', pages)) {
     for (const reservation of answer.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
-    nextToken = answer.NextToken;
-  } while (nextToken);
+  }
   const ids = instances.map((i) => i.InstanceId).filter((id): id is string => typeof id === 'string');
   if (ids.length === 0) {
     const tags = Object.entries(spec.targets.tags)
@@ -381,12 +379,7 @@ async function startSsm(input: StartFaultInput, runtime: Runtime): Promise<Fault
           DocumentName: documentName,
           InstanceIds: chunk,
           Comment: faultComment(run.runId, plan.name),
-          Parameters: {
-            DurationSeconds: [String(cpuStress.durationSeconds)],
-            CPU: [String(cpuStress.cores)],
-            LoadPercent: [String(cpuStress.loadPercent)],
-            InstallDependencies: [cpuStress.installDependencies ? 'True' : 'False'],
-          },
+          Parameters: ssmCommandParameters(cpuStress),
         }),
       ),
     );

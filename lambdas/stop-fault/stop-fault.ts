@@ -18,6 +18,7 @@ import {
   findUnfinishedFaults,
   toFaultState,
 } from '../shared/faults';
+import { FAULT_STATES } from '../shared/vocabulary';
 
 export { findRunExperiments } from '../shared/faults';
 
@@ -136,19 +137,6 @@ async function findFaults(run: RunContext, plan: ExperimentPlan, runtime: Runtim
   }));
 }
 
-/** Orders states by how "ended" they are, to report the least-ended one of several faults. */
-const ENDEDNESS: readonly FaultState[] = [
-  'pending',
-  'initiating',
-  'running',
-  'stopping',
-  'failed',
-  'cancelled',
-  'completed',
-  'stopped',
-  'dry-run',
-];
-
 /**
  * Stops the fault (FIS StopExperiment or SSM CancelCommand) first and confirms it ended after.
  * Idempotent: stopping an ended fault is success (`alreadyEnded`). Without a fault reference (StartFault
@@ -181,7 +169,8 @@ export async function stopFault(input: StopFaultInput, runtime: Runtime): Promis
     return { ...common, confirmation: 'confirmed', confirmedState: 'stopped', alreadyEnded: true };
   }
   const states = outcomes.flatMap((o) => (o.confirmed ? [o.state] : []));
-  const worst = states.sort((a, b) => ENDEDNESS.indexOf(a) - ENDEDNESS.indexOf(b))[0];
+  // FAULT_STATES runs from the least ended to the most: report the least-ended one of several faults.
+  const worst = states.sort((a, b) => FAULT_STATES.indexOf(a) - FAULT_STATES.indexOf(b))[0];
   return { ...common, confirmation: 'confirmed', confirmedState: worst ?? 'stopped' };
 }
 

@@ -5,7 +5,6 @@ import type {
   ExperimentPlan,
   ExperimentResult,
   FaultRef,
-  FaultState,
   GuardRailsResult,
   Impact,
   RunConfig,
@@ -17,7 +16,7 @@ import type {
   TravellingResult,
 } from '../shared/types';
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
-import { impactRank } from '../shared/vocabulary';
+import { hasFaultEnded, impactRank, INJECTED_OUTCOMES } from '../shared/vocabulary';
 import { metricEffectChecks } from '../shared/effect';
 import { conclude, notTested } from './conclusions';
 import { duringEvidence, gatherFacts, type Facts } from './facts';
@@ -45,20 +44,6 @@ export interface VerdictInput {
   readonly stopError: CaughtError | null;
 }
 
-/**
- * States in which the fault injects no more: the terminal ones and `stopping` (the service accepted
- * the stop and rolls back). Kept here rather than imported from poll-stop-conditions, so the verdict
- * function does not bundle the FIS/SSM clients.
- */
-const ENDED_FAULT_STATES: readonly FaultState[] = [
-  'completed',
-  'stopped',
-  'failed',
-  'cancelled',
-  'dry-run',
-  'stopping',
-];
-
 /** The fault as the run last saw it, and when it ended (absent while it may still be running). */
 export interface FinalFault {
   readonly fault: FaultRef;
@@ -78,7 +63,7 @@ export function finalFault(
   if (!fault) return undefined;
   const state = stop?.confirmedState ?? poll?.faultState ?? fault.state;
   const last: FaultRef = { ...fault, state };
-  if (!ENDED_FAULT_STATES.includes(state)) return { fault: last };
+  if (!hasFaultEnded(state)) return { fault: last };
   const endedAt = after?.faultEndedAt ?? stop?.requestedAt ?? poll?.polledAt;
   return { fault: last, ...(endedAt !== undefined ? { endedAt } : {}) };
 }
@@ -344,8 +329,7 @@ function judge(input: VerdictInput, timeToStop: number | undefined): Judgement {
 }
 
 function conclusionsOf(input: VerdictInput, judgement: Judgement, facts: Facts): Conclusions {
-  const injected: readonly Outcome[] = ['passed', 'deviated', 'aborted', 'inconclusive'];
-  if (injected.includes(judgement.outcome))
+  if (INJECTED_OUTCOMES.includes(judgement.outcome))
     return conclude(judgement.outcome, facts, input.plan, judgement.reason);
   if (judgement.outcome === 'skipped') return notTested('the fault was not injected; nothing to conclude');
   return notTested(

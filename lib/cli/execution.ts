@@ -1,25 +1,19 @@
-import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  paginateGetExecutionHistory,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import { formatOffset, paint, type CliIo } from './io';
 
-/** Reads an execution's whole history, oldest first, following `nextToken`. */
-export async function readHistory(
-  sfn: Pick<SFNClient, 'send'>,
-  executionArn: string,
-): Promise<HistoryEvent[]> {
+/** Reads an execution's whole history, oldest first, every page. */
+export async function readHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new GetExecutionHistoryCommand({
-        executionArn,
-        maxResults: 1000,
-        nextToken,
-        includeExecutionData: true,
-      }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const pages = paginateGetExecutionHistory(
+    { client: sfn },
+    { executionArn, maxResults: 1000, includeExecutionData: true },
+  );
+  for await (const page of pages) events.push(...(page.events ?? []));
   return events;
 }
 

@@ -1,11 +1,13 @@
 import type {
   CpuStressSpec,
   EffectSpec,
+  FaultKind,
   ExperimentPlan,
   FaultPlan,
   ProbeSpec,
   RunConfig,
 } from '../../lambdas/shared/types';
+import { CPU_STRESS_DOCUMENT } from '../../lambdas/shared/cpu-stress';
 import { durationSeconds } from './duration';
 import {
   defaultMinCpuPercent,
@@ -15,8 +17,7 @@ import {
   type ProbeConfig,
 } from './schema';
 
-/** The SSM document both FIS and SSM mode run. */
-export const CPU_STRESS_DOCUMENT = 'AWSFIS-Run-CPU-Stress';
+export { CPU_STRESS_DOCUMENT } from '../../lambdas/shared/cpu-stress';
 
 /**
  * Extra time a fault may take beyond its duration before the workflow calls it "time over":
@@ -154,7 +155,7 @@ export function describeTargets(spec: CpuStressSpec): string {
 }
 
 /** One line for the card's "scope of failure". */
-export function describeCpuStress(spec: CpuStressSpec, via: 'fis' | 'ssm'): string {
+export function describeCpuStress(spec: CpuStressSpec, via: FaultKind): string {
   const cores = spec.cores === 0 ? 'all cores' : `${spec.cores} core${spec.cores === 1 ? '' : 's'}`;
   return `CPU stress at ${spec.loadPercent} % on ${cores} of ${describeTargets(spec)}, for ${spec.durationSeconds} s (via ${via === 'fis' ? 'AWS FIS' : 'SSM Run Command'})`;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSeconds } from './duration';
 import { cadenceProblems } from '../cadence/config-rules';
 import { checkCadence, checkTimeZone } from '../cadence/validate';
-import { IMPACTS } from '../../lambdas/shared/vocabulary';
+import { FAULT_KINDS, IMPACTS, PROBE_KINDS, WEEKDAYS, WORKING_DAYS } from '../../lambdas/shared/vocabulary';
 
 /** The heads-up comes at least an hour and at most a week before a run. */
 export const HEADS_UP_MIN_SECONDS = 3600;
@@ -149,7 +149,7 @@ export const metricProbeSchema = z.strictObject({
 export const probeSchema = z.union(
   [alarmProbeSchema, httpProbeSchema, asgCapacityProbeSchema, metricProbeSchema],
   {
-    error: 'a probe must be exactly one of: alarm, http, asgCapacity, metric (each with its own fields)',
+    error: `a probe must be exactly one of: ${PROBE_KINDS.join(', ')} (each with its own fields)`,
   },
 );
 
@@ -197,7 +197,7 @@ export const cpuStressSchema = z.strictObject({
     .describe('How long the stress runs, ISO 8601 (default PT6M); at most maxFaultDuration.'),
   targets: targetsSchema,
   via: z
-    .enum(['fis', 'ssm'])
+    .enum(FAULT_KINDS)
     .default('fis')
     .describe('fis: a FIS experiment template (default); ssm: SSM Run Command, for accounts without FIS.'),
   /** Let the document install stress-ng when missing. @default true */
@@ -374,9 +374,9 @@ export const experimentSchema = z.strictObject({
 const allowedHoursSchema = z
   .strictObject({
     days: z
-      .array(z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']))
+      .array(z.enum(WEEKDAYS))
       .min(1, 'allowedHours.days needs at least one day')
-      .default(['MON', 'TUE', 'WED', 'THU', 'FRI']),
+      .default([...WORKING_DAYS]),
     start: z.string().regex(HHMM_PATTERN, 'allowedHours.start must be HH:MM (24 h)').default('09:00'),
     end: z.string().regex(HHMM_PATTERN, 'allowedHours.end must be HH:MM (24 h)').default('16:00'),
   })

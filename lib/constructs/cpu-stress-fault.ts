@@ -12,6 +12,7 @@ import {
 import { Construct } from 'constructs';
 import { isoDuration, durationSeconds } from '../config/duration';
 import { CPU_STRESS_DOCUMENT, describeCpuStress, toCpuStressSpec } from '../config/plan';
+import { fisDocumentParameters } from '../../lambdas/shared/cpu-stress';
 import type { Config, CpuStressConfig, ExperimentConfig } from '../config/schema';
 import { rolePermissionsFor } from '../faults/action-catalogue';
 import { toCfnTemplateParts } from '../faults/imported-template';
@@ -390,10 +391,5 @@ export class CpuStressFault extends Construct implements IFaultPermissions {
  * strings (`{"DurationSeconds":"360","CPU":"0","LoadPercent":"80","InstallDependencies":"True"}`).
  */
 export function cpuStressDocumentParameters(stress: CpuStressConfig): string {
-  return JSON.stringify({
-    DurationSeconds: String(durationSeconds(stress.duration) ?? 0),
-    CPU: String(stress.cores),
-    LoadPercent: String(stress.loadPercent),
-    InstallDependencies: stress.installDependencies ? 'True' : 'False',
-  });
+  return fisDocumentParameters(toCpuStressSpec(stress));
 }

@@ -1,10 +1,6 @@
-import { ListExperimentsCommand } from '@aws-sdk/client-fis';
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import {
-  ListCommandsCommand,
-  PutParameterCommand,
-  type ListCommandsCommandOutput,
-} from '@aws-sdk/client-ssm';
+import { paginateListExperiments } from '@aws-sdk/client-fis';
+import { paginateListExecutions } from '@aws-sdk/client-sfn';
+import { paginateListCommands, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { observeFault } from '../../../lambdas/poll-stop-conditions/poll-stop-conditions';
 import {
   DEFAULT_SAFETY_LEVER_ID,
@@ -21,6 +17,7 @@ import {
 } from '../../../lambdas/shared/stop';
 import { recordStop, type LockTableRef } from '../../../lambdas/shared/stop-records';
 import type { FaultState } from '../../../lambdas/shared/types';
+import { INJECTING_FAULT_STATES, SSM_INJECTING_STATUSES } from '../../../lambdas/shared/vocabulary';
 import type { CliClients, CliContext, StackOptions } from '../context';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors';
 import { paint, println } from '../io';
@@ -72,21 +69,17 @@ interface StackFault extends StopTarget {
 /** The run ids of the stack: every execution of its state machine (newest 1,000). */
 async function stackRunIds(clients: CliClients, stateMachineArn: string): Promise<Set<string>> {
   const ids = new Set<string>();
-  let nextToken: string | undefined;
   let pages = 0;
-  do {
-    const page = await clients.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn, maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
-    );
+  for await (const page of paginateListExecutions(
+    { client: clients.sfn },
+    { stateMachineArn, maxResults: 100 },
+  )) {
     for (const e of page.executions ?? []) if (e.name) ids.add(e.name);
-    nextToken = page.nextToken;
     pages += 1;
-  } while (nextToken && pages < 10);
+    if (pages === 10) break;
+  }
   return ids;
 }
-
-const RUNNING_FIS: readonly string[] = ['pending', 'initiating', 'running'];
-const RUNNING_SSM: readonly string[] = ['Pending', 'InProgress', 'Delayed'];
 
 /** Every FIS experiment and SSM command of the stack's runs that still injects. */
 async function runningStackFaults(
@@ -95,37 +88,34 @@ async function runningStackFaults(
   now: Date,
 ): Promise<StackFault[]> {
   const faults: StackFault[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await clients.fis.send(
-      new ListExperimentsCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
-    );
+  for await (const page of paginateListExperiments({ client: clients.fis }, { maxResults: 100 })) {
     for (const e of page.experiments ?? []) {
       const runId = e.tags?.[RUN_ID_TAG];
-      if (!e.id || !runId || !runIds.has(runId) || !RUNNING_FIS.includes(e.state?.status ?? '')) continue;
+      if (
+        !e.id ||
+        !runId ||
+        !runIds.has(runId) ||
+        !(INJECTING_FAULT_STATES as readonly string[]).includes(e.state?.status ?? '')
+      )
+        continue;
       faults.push({ kind: 'fis', id: e.id, runId, experiment: e.tags?.[EXPERIMENT_TAG] ?? '?' });
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   const since = ssmFilterTime(now.getTime() - HALT_LOOKBACK_HOURS * 3600_000);
-  let ssmToken: string | undefined;
-  do {
-    const page: ListCommandsCommandOutput = await clients.ssm.send(
-      new ListCommandsCommand({
-        Filters: [{ key: 'InvokedAfter', value: since }],
-        ...(ssmToken ? { NextToken: ssmToken } : {}),
-      }),
-    );
+  const commandPages = paginateListCommands(
+    { client: clients.ssm },
+    { Filters: [{ key: 'InvokedAfter', value: since }] },
+  );
+  for await (const page of commandPages) {
     for (const c of page.Commands ?? []) {
       const comment = c.Comment ?? '';
       if (!c.CommandId || !comment.startsWith(COMMENT_PREFIX)) continue;
-      if (!RUNNING_SSM.includes(c.Status ?? '')) continue;
+      if (!SSM_INJECTING_STATUSES.includes(c.Status ?? '')) continue;
       const [runId, ...rest] = comment.slice(COMMENT_PREFIX.length).split(':');
       if (!runId || !runIds.has(runId)) continue;
       faults.push({ kind: 'ssm', id: c.CommandId, runId, experiment: rest.join(':') || '?' });
     }
-    ssmToken = page.NextToken;
-  } while (ssmToken);
+  }
   return faults;
 }
 

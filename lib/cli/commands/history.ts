@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client, type _Object } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, type S3Client, type _Object } from '@aws-sdk/client-s3';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { reportKey } from '../../../lambdas/shared/render/journal';
@@ -67,30 +67,20 @@ export function parseLimit(text: string): number {
 }
 
 /** Sub-folders (`CommonPrefixes`) of a prefix, every page. */
-async function listFolders(s3: Pick<S3Client, 'send'>, bucket: string, prefix: string): Promise<string[]> {
+async function listFolders(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const folders: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
-    );
+  const pages = paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix, Delimiter: '/' });
+  for await (const page of pages) {
     for (const p of page.CommonPrefixes ?? []) if (p.Prefix) folders.push(p.Prefix);
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   return folders;
 }
 
 /** Objects directly under a prefix, every page. */
-async function listObjects(s3: Pick<S3Client, 'send'>, bucket: string, prefix: string): Promise<_Object[]> {
+async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<_Object[]> {
   const objects: _Object[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    objects.push(...(page.Contents ?? []));
-    token = page.NextContinuationToken;
-  } while (token);
+  const pages = paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix });
+  for await (const page of pages) objects.push(...(page.Contents ?? []));
   return objects;
 }
 
@@ -98,11 +88,7 @@ async function listObjects(s3: Pick<S3Client, 'send'>, bucket: string, prefix: s
  * The journal keys of the newest `limit` runs: walks `runs/<yyyy>/<mm>/` months newest first and sorts
  * each month's objects by last-modified time, so only the months needed are listed.
  */
-export async function newestJournalKeys(
-  s3: Pick<S3Client, 'send'>,
-  bucket: string,
-  limit: number,
-): Promise<string[]> {
+export async function newestJournalKeys(s3: S3Client, bucket: string, limit: number): Promise<string[]> {
   const keys: string[] = [];
   const years = (await listFolders(s3, bucket, JOURNAL_PREFIX)).sort().reverse();
   for (const year of years) {

@@ -90,7 +90,7 @@ export async function runCommand(options: RunOptions, context: CliContext): Prom
 
 /** Polls the execution, printing each new progress line, until it is no longer RUNNING. */
 async function follow(
-  sfn: Pick<SFNClient, 'send'>,
+  sfn: SFNClient,
   executionArn: string,
   startDate: Date | undefined,
   pollSeconds: number,

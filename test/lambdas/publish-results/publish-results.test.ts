@@ -123,6 +123,26 @@ describe('publishResults', () => {
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { ContentType: 'text/html; charset=utf-8' });
   });
 
+  it('reads every page of GetMetricData for the chart, passing NextToken on', async () => {
+    cloudWatch
+      .on(GetMetricDataCommand)
+      .resolvesOnce({ MetricDataResults: [{ Id: 'cpu0', Timestamps: [], Values: [] }], NextToken: 'p2' })
+      .resolvesOnce({ MetricDataResults: [{ Id: 'cpu0', Timestamps: [], Values: [] }] });
+
+    await publishResults(publishInput(passedResult), runtime());
+
+    expect(cloudWatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 2);
+    expect(cloudWatch).toHaveReceivedNthCommandWith(2, GetMetricDataCommand, { NextToken: 'p2' });
+  });
+
+  it('reads at most 10 pages of GetMetricData for a chart', async () => {
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [], NextToken: 'again' });
+
+    await publishResults(publishInput(passedResult), runtime());
+
+    expect(cloudWatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 10);
+  });
+
   it('asks GetMetricData for the ASG CPU and the stop-condition metric over the run window', async () => {
     await publishResults(publishInput(passedResult), runtime());
 
