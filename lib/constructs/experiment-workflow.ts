@@ -20,7 +20,7 @@ import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-loc
 import type { AllowedHours } from '../../lambdas/shared/aws';
 import { settingsToEnv } from '../../lambdas/shared/settings';
 import { STOP_CONDITIONS_ENV, stopConditionsOf } from '../../lambdas/abort-on-event/abort-on-event';
-import { SWEEP_FAULT_SERVICES_ENV } from '../../lambdas/stop-fault/sweep';
+import { SWEEP_FAULT_SERVICES_ENV } from '../../lambdas/sweep/sweep';
 import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
 import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
@@ -192,7 +192,7 @@ export class ExperimentWorkflow extends Construct {
     const stopFault = fn('StopFault', 'stop-fault', Duration.seconds(150));
     const verdict = fn('Verdict', 'verdict', Duration.seconds(30));
     // The sweep searches twice, 120 s apart, and confirms each stop (up to a minute a fault): 15 minutes.
-    const sweep = fn('Sweep', 'stop-fault', Duration.minutes(15), 'sweep-handler.ts');
+    const sweep = fn('Sweep', 'sweep', Duration.minutes(15));
     // Stop request (retried up to ~31 s) and a few confirmation reads (~10 s) per fault, in parallel.
     const abortOnEvent = fn('AbortOnEvent', 'abort-on-event', Duration.seconds(90));
     abortOnEvent.addEnvironment(STOP_CONDITIONS_ENV, JSON.stringify(stopConditionsOf(props.runConfig)));

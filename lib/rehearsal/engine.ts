@@ -16,7 +16,7 @@ import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
 import { abortOnEvent, stopConditionsOf, type AbortEvent } from '../../lambdas/abort-on-event/abort-on-event';
 import { seededRandom } from '../../lambdas/shared/random';
-import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
+import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/sweep/sweep';
 import { VirtualClock } from './clock';
 import type { Scenario } from './scenario';
 import {
