@@ -11,6 +11,7 @@ import type { BuildHandlerArguments, BuildMiddleware } from '@smithy/types';
 import { sleep } from '../poll-stop-conditions/sleep';
 import { seededRandom } from '../shared/random';
 import type { Runtime } from '../shared/aws';
+import { ERROR_NAMES } from '../shared/error-names';
 import { awsCall } from '../shared/errors';
 import type { CpuStressSpec, ExperimentPlan, FaultRef, FaultState, RunContext } from '../shared/types';
 import {
@@ -67,7 +68,7 @@ export class FaultStartError extends Error {
 export class PreviousFaultRunningError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'PreviousFaultRunningError';
+    this.name = ERROR_NAMES.previousFaultRunning;
   }
 }
 
@@ -78,7 +79,7 @@ export class PreviousFaultRunningError extends Error {
 export class DryRunNotHonouredError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'DryRunNotHonouredError';
+    this.name = ERROR_NAMES.dryRunNotHonoured;
   }
 }
 

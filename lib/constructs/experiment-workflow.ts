@@ -23,7 +23,15 @@ import { STOP_CONDITIONS_ENV, stopConditionsOf } from '../../lambdas/abort-on-ev
 import { SWEEP_FAULT_SERVICES_ENV } from '../../lambdas/sweep/sweep';
 import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
-import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
+import { renderDefinition, workflowTimeoutSeconds } from '../workflow/definition';
+import {
+  EVENT_FUNCTIONS,
+  functionArnKey,
+  WORKFLOW_FUNCTIONS,
+  type EventFunctionName,
+  type FunctionArnKey,
+  type WorkflowFunctionName,
+} from '../workflow/tasks';
 import { checkPayloadBudget } from '../workflow/payload-budget';
 import type { IFaultPermissions } from './fault-permissions';
 import { changeCalendarArn } from './guard-rails';
@@ -150,7 +158,8 @@ export class ExperimentWorkflow extends Construct {
       runLockSeconds: workflowTimeoutSeconds(props.runConfig) + RUN_LOCK_MARGIN_SECONDS,
     });
 
-    const fn = (name: string, folder: string, timeout: Duration, handlerFile = 'handler.ts') => {
+    const fn = (name: WorkflowFunctionName | EventFunctionName) => {
+      const { folder, timeoutSeconds } = { ...WORKFLOW_FUNCTIONS, ...EVENT_FUNCTIONS }[name];
       const role = new iam.Role(this, `${name}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `chaos-cadence ${name}`,
@@ -161,10 +170,10 @@ export class ExperimentWorkflow extends Construct {
       });
       logGroup.grantWrite(role);
       const f = new nodejs.NodejsFunction(this, name, {
-        entry: join(LAMBDAS, folder, handlerFile),
+        entry: join(LAMBDAS, folder, 'handler.ts'),
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
-        timeout,
+        timeout: Duration.seconds(timeoutSeconds),
         memorySize: 256,
         role,
         logGroup,
@@ -185,16 +194,14 @@ export class ExperimentWorkflow extends Construct {
       return f;
     };
 
-    const checkGuardRails = fn('CheckGuardRails', 'check-guard-rails', Duration.seconds(50));
-    const checkSteadyState = fn('CheckSteadyState', 'check-steady-state', Duration.seconds(150));
-    const startFault = fn('StartFault', 'start-fault', Duration.seconds(100));
-    const pollStopConditions = fn('PollStopConditions', 'poll-stop-conditions', Duration.seconds(390));
-    const stopFault = fn('StopFault', 'stop-fault', Duration.seconds(150));
-    const verdict = fn('Verdict', 'verdict', Duration.seconds(30));
-    // The sweep searches twice, 120 s apart, and confirms each stop (up to a minute a fault): 15 minutes.
-    const sweep = fn('Sweep', 'sweep', Duration.minutes(15));
-    // Stop request (retried up to ~31 s) and a few confirmation reads (~10 s) per fault, in parallel.
-    const abortOnEvent = fn('AbortOnEvent', 'abort-on-event', Duration.seconds(90));
+    const checkGuardRails = fn('CheckGuardRails');
+    const checkSteadyState = fn('CheckSteadyState');
+    const startFault = fn('StartFault');
+    const pollStopConditions = fn('PollStopConditions');
+    const stopFault = fn('StopFault');
+    const verdict = fn('Verdict');
+    const sweep = fn('Sweep');
+    const abortOnEvent = fn('AbortOnEvent');
     abortOnEvent.addEnvironment(STOP_CONDITIONS_ENV, JSON.stringify(stopConditionsOf(props.runConfig)));
 
     // Guard rails: the kill switch, the run lock, the change calendar. The sweep frees an ended run's lock.
@@ -308,15 +315,22 @@ export class ExperimentWorkflow extends Construct {
       abortOnEvent,
     };
 
-    const arns: Record<FunctionArnKey, string> = {
-      CheckGuardRailsFunctionArn: checkGuardRails.functionArn,
-      CheckSteadyStateFunctionArn: checkSteadyState.functionArn,
-      StartFaultFunctionArn: startFault.functionArn,
-      PollStopConditionsFunctionArn: pollStopConditions.functionArn,
-      StopFaultFunctionArn: stopFault.functionArn,
-      VerdictFunctionArn: verdict.functionArn,
-      PublishResultsFunctionArn: props.publishFunction.functionArn,
+    // The functions the ASL invokes, by the task table's names: their ARNs are the definition's substitutions.
+    const invoked: Record<WorkflowFunctionName, lambda.IFunction> = {
+      CheckGuardRails: checkGuardRails,
+      CheckSteadyState: checkSteadyState,
+      StartFault: startFault,
+      PollStopConditions: pollStopConditions,
+      StopFault: stopFault,
+      Verdict: verdict,
+      PublishResults: props.publishFunction,
     };
+    const arns = Object.fromEntries(
+      (Object.keys(invoked) as WorkflowFunctionName[]).map((name) => [
+        functionArnKey(name),
+        invoked[name].functionArn,
+      ]),
+    ) as Record<FunctionArnKey, string>;
     const templateIds: Record<string, string> = {};
     for (const fault of props.faults) {
       if (fault.templateId !== undefined)

@@ -14,6 +14,7 @@ import { METRIC_NAMESPACE } from '../../lambdas/shared/render/metrics';
 import { cadencePeriods } from '../cadence/period';
 import type { Config } from '../config/schema';
 import { dashboardNameFor } from './dashboard';
+import { WORKFLOW_FUNCTIONS } from '../workflow/tasks';
 
 /** Props of {@link Results}. */
 export interface ResultsProps {
@@ -158,7 +159,7 @@ export class Results extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(WORKFLOW_FUNCTIONS.PublishResults.timeoutSeconds),
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -14,6 +14,7 @@ import { parseRunJournal } from '../../lambdas/shared/resilience/journals';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
+import type { EventFunctionName } from '../workflow/tasks';
 import { abortOnEvent, stopConditionsOf, type AbortEvent } from '../../lambdas/abort-on-event/abort-on-event';
 import { seededRandom } from '../../lambdas/shared/random';
 import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/sweep/sweep';
@@ -110,8 +111,8 @@ export interface PayloadSizes {
   readonly byState: Readonly<Record<string, { readonly inputBytes: number; readonly outputBytes: number }>>;
 }
 
-/** Who made the calls of the backstop sweep (no Task state of the workflow). */
-export const SWEEP_CALLER = 'Sweep';
+/** Who made the calls of the backstop sweep (no Task state of the workflow: its function's name). */
+export const SWEEP_CALLER: EventFunctionName = 'Sweep';
 
 export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -154,8 +155,8 @@ export interface RehearsalResult {
 
 const STATE_MACHINE_NAME = 'ChaosCadence-RunExperiments';
 
-/** What `callStates` names the calls of the abort-on-event function (it is no Task state). */
-export const ABORT_ON_EVENT_STATE = 'AbortOnEvent';
+/** What `callStates` names the calls of the abort-on-event function (it is no Task state: its function's name). */
+export const ABORT_ON_EVENT_STATE: EventFunctionName = 'AbortOnEvent';
 
 /**
  * The settings a rehearsal uses: the config's guard rails and time zone, placeholder resources, and a
