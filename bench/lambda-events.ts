@@ -5,7 +5,7 @@ import type { CheckGuardRailsInput } from '../lambdas/check-guard-rails/check-gu
 import type { BeforeInput } from '../lambdas/check-steady-state/check-steady-state';
 import type { PollInput } from '../lambdas/poll-stop-conditions/poll-stop-conditions';
 import type { StartFaultInput } from '../lambdas/start-fault/start-fault';
-import type { ExecutionStatusChangeEvent } from '../lambdas/stop-fault/sweep';
+import type { ExecutionStatusChangeEvent } from '../lambdas/sweep/sweep';
 import type { StopFaultInput } from '../lambdas/stop-fault/stop-fault';
 import { verdict, type VerdictInput } from '../lambdas/verdict/verdict';
 import type {
@@ -150,7 +150,7 @@ export function benchEvents(loaded: LoadedConfig, endpoint: string): BenchEvents
       'start-fault': start,
       'poll-stop-conditions': poll,
       'stop-fault': stop,
-      'stop-fault/sweep-handler': sweep,
+      sweep,
       verdict: verdictInput,
       'publish-results': publish,
     },

@@ -7,7 +7,7 @@ import { median } from './stats';
 
 /** A deployed function's entry point: `lambdas/<step>/handler.ts` or `lambdas/<step>/<name>-handler.ts`. */
 export interface LambdaEntry {
-  /** `check-guard-rails`, or `stop-fault/sweep-handler` for an extra handler in a folder. */
+  /** `check-guard-rails`, or `<folder>/<name>-handler` for an extra handler in a folder. */
   readonly name: string;
   readonly file: string;
 }

@@ -31,7 +31,7 @@ const pascal = (kebab: string): string =>
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 
-/** `poll-stop-conditions` -> `PollStopConditions`; `stop-fault/sweep-handler` -> `Sweep`. */
+/** `poll-stop-conditions` -> `PollStopConditions`; `<folder>/foo-bar-handler` -> `FooBar`. */
 export function constructName(fn: string): string {
   const extra = /\/(.+)-handler$/.exec(fn);
   return pascal(extra?.[1] ?? fn);

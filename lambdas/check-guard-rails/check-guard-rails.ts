@@ -1,6 +1,7 @@
 import { GetCalendarStateCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { describeAllowedHours, isWithinAllowedHours } from '../shared/allowed-hours';
 import type { Runtime } from '../shared/aws';
+import { ERROR_NAMES } from '../shared/error-names';
 import { awsCall, awsErrorName } from '../shared/errors';
 import { acquireRunLock } from './run-lock';
 import type {
@@ -26,7 +27,7 @@ export interface CheckGuardRailsInput {
 export class UnknownExperimentError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'UnknownExperimentError';
+    this.name = ERROR_NAMES.unknownExperiment;
   }
 }
 

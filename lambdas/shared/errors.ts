@@ -3,11 +3,13 @@
  * are retried with backoff; anything else goes to the Catch that stops the fault).
  */
 
+import { ERROR_NAMES } from './error-names';
+
 /** An AWS API throttled us; the state machine retries with backoff. */
 export class ThrottledError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'ThrottledError';
+    this.name = ERROR_NAMES.throttled;
   }
 }
 
@@ -15,7 +17,7 @@ export class ThrottledError extends Error {
 export class TransientError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'TransientError';
+    this.name = ERROR_NAMES.transient;
   }
 }
 
@@ -23,7 +25,7 @@ export class TransientError extends Error {
 export class AwsCallError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'AwsCallError';
+    this.name = ERROR_NAMES.awsCall;
   }
 }
 

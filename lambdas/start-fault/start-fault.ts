@@ -12,6 +12,7 @@ import { sleep } from '../poll-stop-conditions/sleep';
 import { ssmCommandParameters } from '../shared/cpu-stress';
 import { seededRandom } from '../shared/random';
 import type { Runtime } from '../shared/aws';
+import { ERROR_NAMES } from '../shared/error-names';
 import { awsCall } from '../shared/errors';
 import { awsPages } from '../shared/paginate';
 import type { CpuStressSpec, ExperimentPlan, FaultRef, FaultState, RunContext } from '../shared/types';
@@ -69,7 +70,7 @@ export class FaultStartError extends Error {
 export class PreviousFaultRunningError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'PreviousFaultRunningError';
+    this.name = ERROR_NAMES.previousFaultRunning;
   }
 }
 
@@ -80,7 +81,7 @@ export class PreviousFaultRunningError extends Error {
 export class DryRunNotHonouredError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'DryRunNotHonouredError';
+    this.name = ERROR_NAMES.dryRunNotHonoured;
   }
 }
 

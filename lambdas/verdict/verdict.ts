@@ -18,6 +18,7 @@ import type {
 import type { RecoveryProgress } from '../check-steady-state/check-steady-state';
 import { hasFaultEnded, impactRank, INJECTED_OUTCOMES } from '../shared/vocabulary';
 import { metricEffectChecks } from '../shared/effect';
+import { ERROR_NAMES } from '../shared/error-names';
 import { conclude, notTested } from './conclusions';
 import { duringEvidence, gatherFacts, type Facts } from './facts';
 import { STOPPED_BY_TEXT, stopBrief } from '../shared/stop-text';
@@ -187,14 +188,14 @@ function describeStop(input: VerdictInput, timeToStop: number | undefined): stri
 /** StartFault refusing on purpose: say why in the reason, not "the fault was stopped". */
 function refusedStart(caught: CaughtError, runId: string): Judgement | undefined {
   const message = causeMessage(caught.Cause).slice(0, 300);
-  if (caught.Error === 'PreviousFaultRunningError') {
+  if (caught.Error === ERROR_NAMES.previousFaultRunning) {
     return {
       outcome: 'failed',
       reason: `not injected: an earlier fault of this run is still running (${message.split(';')[0] ?? message})`,
       advice: `Stop that fault by hand (it carries run ${runId}) and check why stopping it failed; nothing of this experiment was injected.`,
     };
   }
-  if (caught.Error === 'DryRunNotHonouredError') {
+  if (caught.Error === ERROR_NAMES.dryRunNotHonoured) {
     return {
       outcome: 'failed',
       reason: `FIS did not honour the dry run; its stop was requested at once`,
@@ -478,7 +479,7 @@ export function guardRailsFailed(
     .filter((plan): plan is ExperimentPlan => plan !== undefined);
   const reason = `guard rails could not be checked (${input.error.Error}: ${message.slice(0, 300)}); nothing was injected`;
   const advice =
-    input.error.Error === 'UnknownExperimentError'
+    input.error.Error === ERROR_NAMES.unknownExperiment
       ? 'Run again with the name of a deployed experiment (see the list in the reason).'
       : `Read the CheckGuardRails logs of execution ${input.run.runId}; check that the kill-switch parameter exists and is readable, and that the workflow may call states:ListExecutions and ssm:GetCalendarState.`;
   const results = plans.map((plan) => ({

@@ -18,10 +18,18 @@ import { acknowledgeWildcardResources } from '../faults/nag';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { settingsToEnv } from '../../lambdas/shared/settings';
 import { STOP_CONDITIONS_ENV, stopConditionsOf } from '../../lambdas/abort-on-event/abort-on-event';
-import { SWEEP_FAULT_SERVICES_ENV } from '../../lambdas/stop-fault/sweep';
+import { SWEEP_FAULT_SERVICES_ENV } from '../../lambdas/sweep/sweep';
 import type { RunConfig } from '../../lambdas/shared/types';
 import { templateIdSubstitutionKey } from '../config/plan';
-import { renderDefinition, workflowTimeoutSeconds, type FunctionArnKey } from '../workflow/definition';
+import { renderDefinition, workflowTimeoutSeconds } from '../workflow/definition';
+import {
+  EVENT_FUNCTIONS,
+  functionArnKey,
+  WORKFLOW_FUNCTIONS,
+  type EventFunctionName,
+  type FunctionArnKey,
+  type WorkflowFunctionName,
+} from '../workflow/tasks';
 import { checkPayloadBudget } from '../workflow/payload-budget';
 import type { IFaultPermissions } from './fault-permissions';
 import type { IGuardRails } from './guard-rails';
@@ -99,117 +107,170 @@ export class ExperimentWorkflow extends Construct {
     super(scope, id);
     // A run whose worst case could exceed the state payload budget is refused here, not discovered in a run.
     checkPayloadBudget(props.runConfig);
-    const { guardRails, results } = props;
-    const stack = Stack.of(this);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const stateMachineName = props.stateMachineName ?? `${stack.stackName}-run-experiments`;
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const executionArns = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    // The run lock: conditional writes make "one run at a time" strongly consistent (ListExecutions is
-    // not). One tiny item; PAY_PER_REQUEST; TTL on `expiresAt` only cleans up (the condition checks it).
-    this.runLockTable = new dynamodb.Table(this, 'RunLock', {
+    const stateMachineName = props.stateMachineName ?? `${Stack.of(this).stackName}-run-experiments`;
+    this.runLockTable = this.createRunLockTable();
+    this.functions = this.createFunctions(props, retention);
+    this.grantRunLock();
+    this.grantGuardRails(props);
+    this.grantProbes();
+    this.grantExecutionReads(stateMachineName);
+    this.grantFaultSearch();
+    this.grantFaults(props.faults);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    this.stateMachine = this.createStateMachine(props, stateMachineName);
+    const sweep = this.createSweepBackstop(props, stateMachineName);
+    this.sweepFailures = sweep.failures;
+    this.sweepErrorsAlarm = sweep.errorsAlarm;
+    const abort = this.createAbortOnEvent(props);
+    this.abortFailures = abort.failures;
+    this.abortFailuresAlarm = abort.failuresAlarm;
+  }
+
+  /**
+   * The run lock: conditional writes make "one run at a time" strongly consistent (ListExecutions is
+   * not). One tiny item; PAY_PER_REQUEST; TTL on `expiresAt` only cleans up (the condition checks it).
+   */
+  private createRunLockTable(): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'RunLock', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(this.runLockTable).acknowledge({
+    Validations.of(table).acknowledge({
       id: 'AwsSolutions-DDB3',
       reason:
         'The table holds one short-lived lock item and no data: restoring an earlier state would bring back a stale lock and block runs, not recover anything.',
     });
-    const environment = settingsToEnv({
+    return table;
+  }
+
+  /** The settings every function reads from its environment (lambdas/shared/settings.ts). */
+  private settingsEnvironment(props: ExperimentWorkflowProps): Record<string, string> {
+    const stack = Stack.of(this);
+    return settingsToEnv({
       account: stack.account,
       partition: stack.partition,
-      killSwitchParameter: guardRails.killSwitch.parameterName,
-      ...(guardRails.changeCalendarName !== undefined
-        ? { changeCalendar: guardRails.changeCalendarName }
+      killSwitchParameter: props.guardRails.killSwitch.parameterName,
+      ...(props.guardRails.changeCalendarName !== undefined
+        ? { changeCalendar: props.guardRails.changeCalendarName }
         : {}),
-      allowedHours: guardRails.allowedHours,
-      timeZone: guardRails.timeZone,
-      resultsBucket: results.bucket.bucketName,
-      topicArn: results.topic.topicArn,
-      dashboardName: results.dashboardName,
+      allowedHours: props.guardRails.allowedHours,
+      timeZone: props.guardRails.timeZone,
+      resultsBucket: props.results.bucket.bucketName,
+      topicArn: props.results.topic.topicArn,
+      dashboardName: props.results.dashboardName,
       stackName: stack.stackName,
       runLockTable: this.runLockTable.tableName,
       // The lease outlives the execution (its TimeoutSeconds): a running run never loses its lock.
       runLockSeconds: workflowTimeoutSeconds(props.runConfig) + RUN_LOCK_MARGIN_SECONDS,
     });
+  }
 
-    const fn = (name: string, folder: string, timeout: Duration, handlerFile = 'handler.ts') => {
-      const role = new iam.Role(this, `${name}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `chaos-cadence ${name}`,
-      });
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
-        retention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      logGroup.grantWrite(role);
-      const f = new nodejs.NodejsFunction(this, name, {
-        entry: join(LAMBDAS, folder, handlerFile),
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
-        timeout,
-        memorySize: 256,
-        role,
-        logGroup,
-        tracing: lambda.Tracing.ACTIVE,
-        environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'chaos-cadence' },
-        bundling: { minify: true, sourceMap: true, target: 'node22' },
-      });
-      Validations.of(f).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is the runtime chaos-cadence is built and tested for (the handlers use its APIs); moving to a newer runtime is a deliberate upgrade, not an automatic one.',
-      });
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; CloudWatch DescribeAlarms/GetMetricData, Auto Scaling DescribeAutoScalingGroups, EC2 DescribeInstances and FIS ListExperiments cannot be scoped to resources; log streams of the own log group are `:*`.',
-      });
-      return f;
-    };
-
-    const checkGuardRails = fn('CheckGuardRails', 'check-guard-rails', Duration.seconds(50));
-    const checkSteadyState = fn('CheckSteadyState', 'check-steady-state', Duration.seconds(150));
-    const startFault = fn('StartFault', 'start-fault', Duration.seconds(100));
-    const pollStopConditions = fn('PollStopConditions', 'poll-stop-conditions', Duration.seconds(390));
-    const stopFault = fn('StopFault', 'stop-fault', Duration.seconds(150));
-    const verdict = fn('Verdict', 'verdict', Duration.seconds(30));
-    // The sweep searches twice, 120 s apart, and confirms each stop (up to a minute a fault): 15 minutes.
-    const sweep = fn('Sweep', 'stop-fault', Duration.minutes(15), 'sweep-handler.ts');
-    // Stop request (retried up to ~31 s) and a few confirmation reads (~10 s) per fault, in parallel.
-    const abortOnEvent = fn('AbortOnEvent', 'abort-on-event', Duration.seconds(90));
+  /** Every function of the workflow and beside it, as the task table describes them. */
+  private createFunctions(
+    props: ExperimentWorkflowProps,
+    retention: logs.RetentionDays,
+  ): ExperimentWorkflowFunctions {
+    const environment = this.settingsEnvironment(props);
+    const fn = (name: WorkflowFunctionName | EventFunctionName): nodejs.NodejsFunction =>
+      this.createFunction(name, environment, retention);
+    const checkGuardRails = fn('CheckGuardRails');
+    const checkSteadyState = fn('CheckSteadyState');
+    const startFault = fn('StartFault');
+    const pollStopConditions = fn('PollStopConditions');
+    const stopFault = fn('StopFault');
+    const verdict = fn('Verdict');
+    const sweep = fn('Sweep');
+    const abortOnEvent = fn('AbortOnEvent');
     abortOnEvent.addEnvironment(STOP_CONDITIONS_ENV, JSON.stringify(stopConditionsOf(props.runConfig)));
+    // The sweep searches only the services the faults run through (its role may read only those).
+    const faultServices = new Set(props.faults.map((f) => (f.templateId !== undefined ? 'fis' : 'ssm')));
+    sweep.addEnvironment(SWEEP_FAULT_SERVICES_ENV, [...faultServices].sort().join(','));
+    return {
+      checkGuardRails,
+      checkSteadyState,
+      startFault,
+      pollStopConditions,
+      stopFault,
+      verdict,
+      sweep,
+      abortOnEvent,
+    };
+  }
 
-    // Guard rails: the kill switch, the run lock, the change calendar. The sweep frees an ended run's lock.
-    // Only the item operations the lock uses (UpdateItem is not used), on this table only.
-    const lockActions = ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'];
-    this.runLockTable.grant(checkGuardRails, ...lockActions);
+  /** One function: its own role and log group, Node.js 22 on arm64, X-Ray, the table's folder and timeout. */
+  private createFunction(
+    name: WorkflowFunctionName | EventFunctionName,
+    environment: Readonly<Record<string, string>>,
+    retention: logs.RetentionDays,
+  ): nodejs.NodejsFunction {
+    const { folder, timeoutSeconds } = { ...WORKFLOW_FUNCTIONS, ...EVENT_FUNCTIONS }[name];
+    const role = new iam.Role(this, `${name}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `chaos-cadence ${name}`,
+    });
+    const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    logGroup.grantWrite(role);
+    const f = new nodejs.NodejsFunction(this, name, {
+      entry: join(LAMBDAS, folder, 'handler.ts'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(timeoutSeconds),
+      memorySize: 256,
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'chaos-cadence' },
+      bundling: { minify: true, sourceMap: true, target: 'node22' },
+    });
+    Validations.of(f).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime chaos-cadence is built and tested for (the handlers use its APIs); moving to a newer runtime is a deliberate upgrade, not an automatic one.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; CloudWatch DescribeAlarms/GetMetricData, Auto Scaling DescribeAutoScalingGroups, EC2 DescribeInstances and FIS ListExperiments cannot be scoped to resources; log streams of the own log group are `:*`.',
+    });
+    return f;
+  }
+
+  /**
+   * Only the item operations the lock uses (UpdateItem only for abort-on-event), on this table only:
+   * guard rails take and free it, the sweep frees an ended run's lock, abort-on-event records its stops
+   * on the lock item and the poll reads them (who stopped a fault).
+   */
+  private grantRunLock(): void {
+    const { checkGuardRails, sweep, abortOnEvent, pollStopConditions } = this.functions;
+    this.runLockTable.grant(checkGuardRails, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem');
     this.runLockTable.grant(sweep, 'dynamodb:DeleteItem');
-    // Who stopped a fault: abort-on-event records its stops on the lock item; the poll reads them.
     this.runLockTable.grant(abortOnEvent, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     this.runLockTable.grant(pollStopConditions, 'dynamodb:GetItem');
-    // The kill switch is read before each injection and watched during the fault; the calendar only before.
-    guardRails.grantRead(checkGuardRails);
-    guardRails.grantReadKillSwitch(pollStopConditions);
-    guardRails.grantReadKillSwitch(abortOnEvent);
-    // Probes and stop conditions: these read-only actions support no resource-level permissions.
-    // Alarms are named by the plans (known at run time), so DescribeAlarms is granted on this account's
-    // alarms; GetMetricData and DescribeAutoScalingGroups support no resource-level permissions.
-    const alarmArns = stack.formatArn({
+  }
+
+  /** The kill switch is read before each injection and watched during the fault; the calendar only before. */
+  private grantGuardRails(props: ExperimentWorkflowProps): void {
+    const { checkGuardRails, pollStopConditions, abortOnEvent } = this.functions;
+    props.guardRails.grantRead(checkGuardRails);
+    props.guardRails.grantReadKillSwitch(pollStopConditions);
+    props.guardRails.grantReadKillSwitch(abortOnEvent);
+  }
+
+  /**
+   * Probes and stop conditions: these read-only actions support no resource-level permissions. Alarms
+   * are named by the plans (known at run time), so DescribeAlarms is granted on this account's alarms;
+   * GetMetricData and DescribeAutoScalingGroups support no resource-level permissions.
+   */
+  private grantProbes(): void {
+    const { checkSteadyState, pollStopConditions } = this.functions;
+    const alarmArns = Stack.of(this).formatArn({
       service: 'cloudwatch',
       resource: 'alarm',
       resourceName: '*',
@@ -243,6 +304,17 @@ export class ExperimentWorkflow extends Construct {
         "DescribeAlarms reads the alarms the plans name (steady-state probes, stop conditions), any of this account's.",
       );
     }
+  }
+
+  /** The sweep reads the definition of the ended execution (the plans of its run). */
+  private grantExecutionReads(stateMachineName: string): void {
+    const { sweep } = this.functions;
+    const executionArns = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     sweep.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:DescribeStateMachineForExecution'],
@@ -254,9 +326,15 @@ export class ExperimentWorkflow extends Construct {
       [executionArns],
       'The sweep reads the definition of any execution of this one state machine (execution names are run ids, unknown in advance).',
     );
-    // Before injecting, StartFault looks for an unfinished fault of this run (any experiment, FIS or SSM)
-    // and refuses to inject on top of it; a dry run FIS did not honour is stopped at once.
-    // StopFault, on the error path, also stops those earlier faults (grantStop on every fault, below).
+  }
+
+  /**
+   * Before injecting, StartFault looks for an unfinished fault of this run (any experiment, FIS or SSM)
+   * and refuses to inject on top of it; a dry run FIS did not honour is stopped at once. StopFault, on
+   * the error path, also stops those earlier faults (grantStop on every fault, {@link grantFaults}).
+   */
+  private grantFaultSearch(): void {
+    const { startFault, stopFault, abortOnEvent } = this.functions;
     for (const lister of [startFault, stopFault, abortOnEvent]) {
       lister.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['fis:ListExperiments', 'ssm:ListCommands'], resources: ['*'] }),
@@ -267,10 +345,12 @@ export class ExperimentWorkflow extends Construct {
         'fis:ListExperiments and ssm:ListCommands support no resource-level permissions; they find the unfinished faults of a run by its tag/comment.',
       );
     }
-    // The sweep searches only the services the faults run through (its role may read only those).
-    const faultServices = new Set(props.faults.map((f) => (f.templateId !== undefined ? 'fis' : 'ssm')));
-    sweep.addEnvironment(SWEEP_FAULT_SERVICES_ENV, [...faultServices].sort().join(','));
-    for (const fault of props.faults) {
+  }
+
+  /** Who may inject, observe and stop each fault. */
+  private grantFaults(faults: readonly IFaultPermissions[]): void {
+    const { startFault, pollStopConditions, stopFault, sweep, abortOnEvent } = this.functions;
+    for (const fault of faults) {
       fault.grantInject(startFault);
       fault.grantObserve(startFault);
       fault.grantStop(startFault);
@@ -282,34 +362,33 @@ export class ExperimentWorkflow extends Construct {
       fault.grantObserve(abortOnEvent);
       fault.grantStop(abortOnEvent);
     }
+  }
 
-    this.functions = {
-      checkGuardRails,
-      checkSteadyState,
-      startFault,
-      pollStopConditions,
-      stopFault,
-      verdict,
-      sweep,
-      abortOnEvent,
+  /**
+   * The state machine: the rendered ASL with the function ARNs (by the task table's names) and FIS
+   * template ids substituted, a role that invokes exactly those functions, logging and tracing.
+   */
+  private createStateMachine(props: ExperimentWorkflowProps, stateMachineName: string): sfn.StateMachine {
+    const invoked: Record<WorkflowFunctionName, lambda.IFunction> = {
+      CheckGuardRails: this.functions.checkGuardRails,
+      CheckSteadyState: this.functions.checkSteadyState,
+      StartFault: this.functions.startFault,
+      PollStopConditions: this.functions.pollStopConditions,
+      StopFault: this.functions.stopFault,
+      Verdict: this.functions.verdict,
+      PublishResults: props.results.publishFunction,
     };
-
-    const arns: Record<FunctionArnKey, string> = {
-      CheckGuardRailsFunctionArn: checkGuardRails.functionArn,
-      CheckSteadyStateFunctionArn: checkSteadyState.functionArn,
-      StartFaultFunctionArn: startFault.functionArn,
-      PollStopConditionsFunctionArn: pollStopConditions.functionArn,
-      StopFaultFunctionArn: stopFault.functionArn,
-      VerdictFunctionArn: verdict.functionArn,
-      PublishResultsFunctionArn: results.publishFunction.functionArn,
-    };
+    const arns = Object.fromEntries(
+      (Object.keys(invoked) as WorkflowFunctionName[]).map((name) => [
+        functionArnKey(name),
+        invoked[name].functionArn,
+      ]),
+    ) as Record<FunctionArnKey, string>;
     const templateIds: Record<string, string> = {};
     for (const fault of props.faults) {
       if (fault.templateId !== undefined)
         templateIds[templateIdSubstitutionKey(fault.experimentName)] = fault.templateId;
     }
-
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention, removalPolicy: RemovalPolicy.DESTROY });
     const role = new iam.Role(this, 'StateMachineRole', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       description: 'chaos-cadence workflow: invokes exactly its functions',
@@ -318,7 +397,7 @@ export class ExperimentWorkflow extends Construct {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(arns) }),
     );
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(renderDefinition(props.runConfig)),
@@ -332,17 +411,32 @@ export class ExperimentWorkflow extends Construct {
       reason:
         'Step Functions log delivery (logs:CreateLogDelivery & co.) and X-Ray tracing actions require Resource "*" (AWS documentation); Lambda invocation is limited to the workflow functions.',
     });
+    return stateMachine;
+  }
 
-    // Backstop: an execution that ends FAILED / TIMED_OUT / ABORTED is swept: every fault tagged or
-    // commented with its run id is stopped, then a failed result is published (on-success destination).
-    // A failed sweep is never silent: the failed invocation (with its event, to replay) and any event
-    // EventBridge could not deliver land in this queue, and the function's Errors alarm notifies.
-    this.sweepFailures = new sqs.Queue(this, 'SweepFailures', {
+  /**
+   * Backstop: an execution that ends FAILED / TIMED_OUT / ABORTED is swept: every fault tagged or
+   * commented with its run id is stopped, then a failed result is published (on-success destination).
+   * A failed sweep is never silent: the failed invocation (with its event, to replay) and any event
+   * EventBridge could not deliver land in a queue, and the function's Errors alarm notifies.
+   */
+  private createSweepBackstop(
+    props: ExperimentWorkflowProps,
+    stateMachineName: string,
+  ): { readonly failures: sqs.Queue; readonly errorsAlarm: cloudwatch.Alarm } {
+    const { sweep } = this.functions;
+    const stateMachineArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const failures = new sqs.Queue(this, 'SweepFailures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.sweepFailures).acknowledge({
+    Validations.of(failures).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
         'This queue is itself the failure destination (dead-letter queue) of the sweep; a queue for its own failures would have no reader.',
@@ -358,17 +452,17 @@ export class ExperimentWorkflow extends Construct {
         new eventTargets.LambdaFunction(sweep, {
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
-          deadLetterQueue: this.sweepFailures,
+          deadLetterQueue: failures,
         }),
       ],
     });
     new lambda.EventInvokeConfig(this, 'SweepPublishes', {
       function: sweep,
-      onSuccess: new LambdaDestination(results.publishFunction, { responseOnly: true }),
-      onFailure: new SqsDestination(this.sweepFailures),
+      onSuccess: new LambdaDestination(props.results.publishFunction, { responseOnly: true }),
+      onFailure: new SqsDestination(failures),
       retryAttempts: 2,
     });
-    this.sweepErrorsAlarm = new cloudwatch.Alarm(this, 'SweepErrors', {
+    const errorsAlarm = new cloudwatch.Alarm(this, 'SweepErrors', {
       alarmDescription:
         'chaos-cadence: the backstop sweep failed. A run that ended abnormally may still have a fault running: check the failed invocation in the SweepFailures queue and run `npx chaos-cadence halt`.',
       metric: sweep.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
@@ -377,18 +471,26 @@ export class ExperimentWorkflow extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic)
-      this.sweepErrorsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    if (props.alarmTopic) errorsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    return { failures, errorsAlarm };
+  }
 
-    // The event path of an abort: CloudWatch announces a stop-condition alarm entering ALARM, and SSM a
-    // change of the kill switch, within seconds; abort-on-event stops the run's faults at once. The
-    // poll stays the fallback. Failed invocations and undeliverable events land in a queue with an alarm.
-    this.abortFailures = new sqs.Queue(this, 'AbortFailures', {
+  /**
+   * The event path of an abort: CloudWatch announces a stop-condition alarm entering ALARM, and SSM a
+   * change of the kill switch, within seconds; abort-on-event stops the run's faults at once. The poll
+   * stays the fallback. Failed invocations and undeliverable events land in a queue with an alarm.
+   */
+  private createAbortOnEvent(props: ExperimentWorkflowProps): {
+    readonly failures: sqs.Queue;
+    readonly failuresAlarm: cloudwatch.Alarm;
+  } {
+    const { abortOnEvent } = this.functions;
+    const failures = new sqs.Queue(this, 'AbortFailures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.abortFailures).acknowledge({
+    Validations.of(failures).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
         'This queue is itself the dead-letter queue of the abort-on-event rules and function; a queue for its own failures would have no reader.',
@@ -396,7 +498,7 @@ export class ExperimentWorkflow extends Construct {
     const abortTarget = new eventTargets.LambdaFunction(abortOnEvent, {
       retryAttempts: 4,
       maxEventAge: Duration.hours(1),
-      deadLetterQueue: this.abortFailures,
+      deadLetterQueue: failures,
     });
     const alarmNames = [...new Set(Object.values(stopConditionsOf(props.runConfig)).flat())];
     if (alarmNames.length > 0) {
@@ -415,19 +517,19 @@ export class ExperimentWorkflow extends Construct {
       eventPattern: {
         source: ['aws.ssm'],
         detailType: ['Parameter Store Change'],
-        detail: { name: [guardRails.killSwitch.parameterName] },
+        detail: { name: [props.guardRails.killSwitch.parameterName] },
       },
       targets: [abortTarget],
     });
     new lambda.EventInvokeConfig(this, 'AbortOnEventFailures', {
       function: abortOnEvent,
-      onFailure: new SqsDestination(this.abortFailures),
+      onFailure: new SqsDestination(failures),
       retryAttempts: 2,
     });
-    this.abortFailuresAlarm = new cloudwatch.Alarm(this, 'AbortOnEventFailed', {
+    const failuresAlarm = new cloudwatch.Alarm(this, 'AbortOnEventFailed', {
       alarmDescription:
         'chaos-cadence: an event-driven abort failed (see the AbortFailures queue). The workflow poll still stops the fault within one poll interval; if a run is in flight, check it with `npx chaos-cadence status` or stop everything with `npx chaos-cadence halt`.',
-      metric: this.abortFailures.metricApproximateNumberOfMessagesVisible({
+      metric: failures.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
@@ -436,7 +538,7 @@ export class ExperimentWorkflow extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic)
-      this.abortFailuresAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    if (props.alarmTopic) failuresAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    return { failures, failuresAlarm };
   }
 }

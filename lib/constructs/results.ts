@@ -16,6 +16,7 @@ import { acknowledgeWildcardResources } from '../faults/nag';
 import { cadencePeriods } from '../cadence/period';
 import type { Config } from '../config/schema';
 import { dashboardNameFor } from './dashboard';
+import { WORKFLOW_FUNCTIONS } from '../workflow/tasks';
 
 /**
  * What the workflow needs from the results: where journals and reports go, the topic results are
@@ -168,7 +169,7 @@ export class Results extends Construct implements IResults {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(WORKFLOW_FUNCTIONS.PublishResults.timeoutSeconds),
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -5,19 +5,33 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Runtime, WorkflowSettings } from '../../lambdas/shared/aws';
-import type { ExperimentPlan, PublishOutput, RunConfig, RunJournal, Trigger } from '../../lambdas/shared/types';
+import type {
+  ExperimentPlan,
+  PublishOutput,
+  RunConfig,
+  RunJournal,
+  Trigger,
+} from '../../lambdas/shared/types';
 import type { LoadedConfig } from '../config/load';
 import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
 import { cadencePeriods } from '../cadence/period';
 import { journalKey as journalKeyOf } from '../../lambdas/shared/render/journal';
 import { parseRunJournal } from '../../lambdas/shared/resilience/journals';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
-import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
+import {
+  localFunctionArns,
+  renderDefinition,
+  RUN_CONFIG_TOKEN,
+  substitute,
+  workflowTimeoutSeconds,
+} from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
+import type { EventFunctionName } from '../workflow/tasks';
 import { abortOnEvent, stopConditionsOf, type AbortEvent } from '../../lambdas/abort-on-event/abort-on-event';
 import { seededRandom } from '../../lambdas/shared/random';
-import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/stop-fault/sweep';
+import { sweepRun, type ExecutionStatusChangeEvent, type SweepOutcome } from '../../lambdas/sweep/sweep';
 import { VirtualClock } from './clock';
+import { describeError, describeSweep, describeTaskResult, type ProgressLine } from './progress';
 import type { Scenario } from './scenario';
 import {
   createSimulatedAccount,
@@ -44,12 +58,8 @@ export interface TaskFault {
   readonly error?: string;
 }
 
-/** One progress line: the time in the run, the state entered, a short detail. */
-export interface ProgressLine {
-  readonly atSeconds: number;
-  readonly state: string;
-  readonly detail: string;
-}
+export type { ProgressLine } from './progress';
+export { describeTaskResult } from './progress';
 
 /** Options of {@link runRehearsal}. */
 export interface RehearsalOptions {
@@ -110,8 +120,8 @@ export interface PayloadSizes {
   readonly byState: Readonly<Record<string, { readonly inputBytes: number; readonly outputBytes: number }>>;
 }
 
-/** Who made the calls of the backstop sweep (no Task state of the workflow). */
-export const SWEEP_CALLER = 'Sweep';
+/** Who made the calls of the backstop sweep (no Task state of the workflow: its function's name). */
+export const SWEEP_CALLER: EventFunctionName = 'Sweep';
 
 export type RehearsalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -154,14 +164,17 @@ export interface RehearsalResult {
 
 const STATE_MACHINE_NAME = 'ChaosCadence-RunExperiments';
 
-/** What `callStates` names the calls of the abort-on-event function (it is no Task state). */
-export const ABORT_ON_EVENT_STATE = 'AbortOnEvent';
+/** What `callStates` names the calls of the abort-on-event function (it is no Task state: its function's name). */
+export const ABORT_ON_EVENT_STATE: EventFunctionName = 'AbortOnEvent';
 
 /**
  * The settings a rehearsal uses: the config's guard rails and time zone, placeholder resources, and a
  * run lock leased like the deployment's (the workflow's timeout plus a margin).
  */
-export function rehearsalSettings(loaded: LoadedConfig, overrides: Partial<WorkflowSettings> = {}): WorkflowSettings {
+export function rehearsalSettings(
+  loaded: LoadedConfig,
+  overrides: Partial<WorkflowSettings> = {},
+): WorkflowSettings {
   const { config } = loaded;
   const stackName = overrides.stackName ?? 'ChaosCadence';
   const region = overrides.region ?? process.env.AWS_REGION ?? 'eu-central-1';
@@ -171,7 +184,9 @@ export function rehearsalSettings(loaded: LoadedConfig, overrides: Partial<Workf
     account,
     partition: 'aws',
     killSwitchParameter: config.guardRails.killSwitchParameter ?? `/chaos-cadence/${stackName}/kill-switch`,
-    ...(config.guardRails.changeCalendar !== undefined ? { changeCalendar: config.guardRails.changeCalendar } : {}),
+    ...(config.guardRails.changeCalendar !== undefined
+      ? { changeCalendar: config.guardRails.changeCalendar }
+      : {}),
     allowedHours: config.guardRails.allowedHours,
     timeZone: config.cadence.timeZone,
     resultsBucket: `chaos-cadence-results-${account}-${region}`,
@@ -186,7 +201,10 @@ export function rehearsalSettings(loaded: LoadedConfig, overrides: Partial<Workf
 
 /** A readable, sortable run id: `rehearsal-20261201T090000Z-web-cpu-80`. */
 export function defaultRunId(now: Date, experiments: readonly string[]): string {
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   const names = experiments.length > 0 ? experiments.join('-') : 'all';
   // Execution names: at most 80 characters of [A-Za-z0-9-_].
   return `rehearsal-${stamp}-${names}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
@@ -197,7 +215,7 @@ export function rehearsalTemplateId(experimentName: string): string {
   return `EXT${createHash('sha256').update(experimentName).digest('hex').slice(0, 14)}`;
 }
 
-interface TaskStateInfo {
+interface StateInfo {
   readonly name: string;
   readonly type: string;
   /** Wait states: `Seconds` or `SecondsPath`. */
@@ -209,7 +227,10 @@ interface TaskStateInfo {
 function collectIterationStarts(definition: unknown, into: Set<string> = new Set()): Set<string> {
   const states = (definition as { States?: Record<string, Record<string, unknown>> }).States ?? {};
   for (const state of Object.values(states)) {
-    const nested = [state.ItemProcessor ?? state.Iterator, ...((state.Branches as unknown[] | undefined) ?? [])];
+    const nested = [
+      state.ItemProcessor ?? state.Iterator,
+      ...((state.Branches as unknown[] | undefined) ?? []),
+    ];
     for (const machine of nested) {
       if (!machine) continue;
       const startAt = (machine as { StartAt?: string }).StartAt;
@@ -221,7 +242,10 @@ function collectIterationStarts(definition: unknown, into: Set<string> = new Set
 }
 
 /** Every state name in a definition, Map and Parallel branches included. */
-function collectStates(definition: unknown, into: Map<string, TaskStateInfo> = new Map()): Map<string, TaskStateInfo> {
+function collectStates(
+  definition: unknown,
+  into: Map<string, StateInfo> = new Map(),
+): Map<string, StateInfo> {
   const states = (definition as { States?: Record<string, Record<string, unknown>> }).States ?? {};
   for (const [name, state] of Object.entries(states)) {
     into.set(name, {
@@ -237,69 +261,22 @@ function collectStates(definition: unknown, into: Map<string, TaskStateInfo> = n
   return into;
 }
 
-/** A short line (at most 160 characters) about what a Task found, from the shapes the cores return. */
-export function describeTaskResult(result: unknown): string {
-  return shorten(describeResultShape(result));
-}
-
-function describeResultShape(result: unknown): string {
-  if (result === null || typeof result !== 'object') return '';
-  const r = result as Record<string, unknown>;
-  if (typeof r.allowed === 'boolean') {
-    const names = Array.isArray(r.experiments)
-      ? (r.experiments as { name?: string }[]).map((e) => e.name).join(', ')
-      : '';
-    return r.allowed ? `allowed: ${names}` : `not allowed: ${typeof r.reason === 'string' ? r.reason : ''}`;
-  }
-  if (typeof r.steady === 'boolean' && Array.isArray(r.probes)) {
-    const bad = (r.probes as { ok: boolean; id: string; observed: string }[]).filter((p) => !p.ok);
-    const phase = `${String(r.phase)} #${String(r.attempt)}`;
-    return r.steady ? `steady (${phase})` : `not steady (${phase}): ${bad.map((p) => `${p.id} ${p.observed}`).join('; ')}`;
-  }
-  if (typeof r.steady === 'boolean' && Array.isArray(r.checks)) {
-    const checks = r.checks as { probes: { ok: boolean; id: string; observed: string }[] }[];
-    const last = checks[checks.length - 1];
-    const bad = (last?.probes ?? []).filter((p) => !p.ok);
-    if (r.steady) return `steady again (check ${checks.length})`;
-    const failing = bad.map((p) => `${p.id} ${p.observed}`).join('; ');
-    return `not steady (check ${checks.length})${r.again ? `, re-check in ${String(r.waitSeconds)} s` : ', recovery window over'}: ${failing}`;
-  }
-  if (typeof r.action === 'string' && typeof r.detail === 'string') return `${r.action}: ${r.detail}`;
-  if (r.confirmation === 'not-confirmed') return `stop requested, not confirmed: ${String(r.checkCommand)}`;
-  if (typeof r.confirmedState === 'string') return `fault ${r.confirmedState}${r.alreadyEnded ? ' (had already ended)' : ''}`;
-  if (typeof r.outcome === 'string') return `${r.outcome.toUpperCase()}: ${typeof r.reason === 'string' ? r.reason : ''}`;
-  if (typeof r.journalKey === 'string') return `journal ${r.journalKey}`;
-  if (typeof r.kind === 'string' && typeof r.id === 'string' && typeof r.state === 'string') {
-    return `${r.kind} ${r.id} ${r.state}${r.dryRun ? ' (dry run)' : ''}`;
-  }
-  const fault = r.fault as Record<string, unknown> | null | undefined;
-  if (fault && typeof fault.id === 'string') return `${String(fault.kind)} ${fault.id} ${String(fault.state)}`;
-  return '';
-}
-
 /** Reads a plain `$.a.b` path (all the Wait states use). */
 function simplePath(data: unknown, path: string): unknown {
   let current: unknown = data;
-  for (const key of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) {
+  for (const key of path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)) {
     if (current === null || typeof current !== 'object') return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
 }
 
-function shorten(text: string, max = 160): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
-}
-
-function describeError(event: { Error: string; Cause: unknown }): string {
-  const cause = typeof event.Cause === 'string' ? event.Cause : (event.Cause as { message?: string } | null)?.message;
-  const text = cause && cause !== event.Error ? `${event.Error} (${cause})` : event.Error;
-  return shorten(text);
-}
-
 function describeNonTask(
   event: { state: { input: unknown } },
-  info: TaskStateInfo | undefined,
+  info: StateInfo | undefined,
   iterationStart: boolean,
 ): string {
   const input = event.state.input as Record<string, unknown> | null;
@@ -314,17 +291,35 @@ function describeNonTask(
 
 async function loadDefaultPublish(): Promise<PublishCore> {
   // The PublishResults core belongs to the results part; loaded lazily so engine tests need not render.
-  const module = (await import('../../lambdas/publish-results/publish-results')) as { publishResults: PublishCore };
+  const module = (await import('../../lambdas/publish-results/publish-results')) as {
+    publishResults: PublishCore;
+  };
   return module.publishResults;
 }
 
-/**
- * Runs the real workflow (`state-machines/run-experiments.asl.json`) with aws-local-stepfunctions and
- * the real handler cores against a simulated account, on a virtual clock: a 6-minute fault rehearses
- * in well under a second of virtual-clock driving. The clock is always uninstalled, even on errors.
- */
-export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
-  const wallStart = performance.now();
+/** The execution's input, as `chaos-cadence run` would send it. */
+interface ExecutionInput {
+  readonly experiments: readonly string[];
+  readonly trigger: Trigger;
+  readonly dryRun: boolean;
+}
+
+/** What a rehearsal runs: the execution's names and input, the plans, the definition with fake template ids. */
+interface RehearsalPlan {
+  readonly settings: WorkflowSettings;
+  readonly runId: string;
+  readonly machineName: string;
+  readonly stateMachineArn: string;
+  readonly executionArn: string;
+  readonly runConfig: RunConfig;
+  /** The FIS templates the deployment would create, by the fake ids the definition names. */
+  readonly fisTemplates: Record<string, SimulatedFisTemplate>;
+  readonly definition: Record<string, unknown>;
+  readonly input: ExecutionInput;
+}
+
+/** Settings, names and ARNs of the execution; the definition rendered with fake FIS template ids. */
+function planRehearsal(options: RehearsalOptions): RehearsalPlan {
   const { loaded, scenario } = options;
   const settings = rehearsalSettings(loaded, {
     cadencePeriods: cadencePeriods(loaded.config, scenario.now),
@@ -334,8 +329,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const selected = options.experiments && options.experiments.length > 0 ? [...options.experiments] : enabled;
   const runId = options.runId ?? defaultRunId(scenario.now, selected);
   const machineName = options.stateMachineName ?? STATE_MACHINE_NAME;
-  const stateMachineArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:stateMachine:${machineName}`;
-  const executionArn = `arn:${settings.partition}:states:${settings.region}:${settings.account}:execution:${machineName}:${runId}`;
+  const arnPrefix = `arn:${settings.partition}:states:${settings.region}:${settings.account}`;
 
   // Fake template ids for the FIS experiments the deployment would create.
   const runConfig: RunConfig = buildRunConfig(loaded.config, loaded.hash);
@@ -353,12 +347,40 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     };
   }
   const rendered = options.definitionText ?? renderDefinition(runConfig);
-  const definition = JSON.parse(substitute(rendered.replace('"${RunConfig}"', () => JSON.stringify(runConfig)), substitutions)) as Record<string, unknown>;
-  const states = collectStates(definition);
-  const iterationStarts = collectIterationStarts(definition);
+  const withConfig = rendered.replace(RUN_CONFIG_TOKEN, () => JSON.stringify(runConfig));
+  return {
+    settings,
+    runId,
+    machineName,
+    stateMachineArn: `${arnPrefix}:stateMachine:${machineName}`,
+    executionArn: `${arnPrefix}:execution:${machineName}:${runId}`,
+    runConfig,
+    fisTemplates,
+    definition: JSON.parse(substitute(withConfig, substitutions)) as Record<string, unknown>,
+    input: {
+      experiments: options.experiments ?? [],
+      trigger: options.trigger ?? 'manual',
+      dryRun: options.dryRun ?? false,
+    },
+  };
+}
 
-  const clock = new VirtualClock(scenario.now);
-  // EventBridge -> abort-on-event, as deployed: the stop-condition alarms of every plan, the kill switch.
+/** The simulated account on a virtual clock, the runtime the cores get, and who is calling. */
+interface RehearsalWorld {
+  readonly clock: VirtualClock;
+  readonly account: SimulatedAccount;
+  readonly runtime: Runtime;
+  /** The caller of an AWS call (a Task state, `AbortOnEvent`, `Sweep`), told apart by async context. */
+  readonly callers: AsyncLocalStorage<string>;
+}
+
+/**
+ * The simulated account of the scenario, with EventBridge delivering stop-condition alarms and kill-switch
+ * changes to abort-on-event as deployed, and the journals of earlier runs in its results bucket.
+ */
+function createWorld(options: RehearsalOptions, plan: RehearsalPlan): RehearsalWorld {
+  const { settings, runConfig } = plan;
+  const clock = new VirtualClock(options.scenario.now);
   const stopConditions = stopConditionsOf(runConfig);
   const callers = new AsyncLocalStorage<string>();
   // The account needs `deliver` and `deliver` needs the runtime built on the account: filled in below.
@@ -369,260 +391,445 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     // The function runs while a Task may be polling: its calls are told apart by async context.
     return callers.run(ABORT_ON_EVENT_STATE, () => abortOnEvent(event, runtimeNow, { stopConditions }));
   };
-  const account = createSimulatedAccount(scenario, clock, {
+  const account = createSimulatedAccount(options.scenario, clock, {
     settings,
-    fisTemplates,
-    ownExecutionArn: executionArn,
+    fisTemplates: plan.fisTemplates,
+    ownExecutionArn: plan.executionArn,
     caller: () => callers.getStore(),
     events: {
       alarmNames: [...new Set(Object.values(stopConditions).flat())],
       killSwitchParameter: settings.killSwitchParameter,
       deliver,
     },
-    stateMachine: { arn: stateMachineArn, name: machineName, definition: JSON.stringify(definition) },
+    stateMachine: {
+      arn: plan.stateMachineArn,
+      name: plan.machineName,
+      definition: JSON.stringify(plan.definition),
+    },
   });
-  for (const journal of options.history ?? []) {
+  seedHistory(account, settings.resultsBucket, options.history ?? []);
+  const runtime: Runtime = {
+    clients: account.clients,
+    settings,
+    now: () => clock.now(),
+    fetch: account.fetch,
+  };
+  built.runtime = runtime;
+  return { clock, account, runtime, callers };
+}
+
+/** Puts the journals of earlier runs in the results bucket, as those runs would have left them. */
+function seedHistory(account: SimulatedAccount, bucket: string, history: readonly RunJournal[]): void {
+  for (const journal of history) {
     const modified = new Date(journal.endedAt);
-    account.s3Objects.set(`${settings.resultsBucket}/${journalKeyOf(journal.runId, journal.startedAt)}`, {
+    account.s3Objects.set(`${bucket}/${journalKeyOf(journal.runId, journal.startedAt)}`, {
       body: Buffer.from(`${JSON.stringify(journal, null, 2)}\n`, 'utf8'),
       contentType: 'application/json; charset=utf-8',
       lastModified: Number.isNaN(modified.getTime()) ? new Date(journal.startedAt) : modified,
     });
   }
-  const runtime: Runtime = { clients: account.clients, settings, now: () => clock.now(), fetch: account.fetch };
-  built.runtime = runtime;
+}
 
-  const publish = options.publish ?? (await loadDefaultPublish());
-  const handlers: Record<string, TaskHandler> = options.taskHandlers
-    ? { ...options.taskHandlers }
-    : createTaskHandlers(runtime, publish);
-  let abortExecution: (() => void) | undefined;
-  const lastResult = new Map<string, unknown>();
-  const invocations = new Map<string, number>();
-  const localHandlers: Record<string, (input: never) => Promise<never>> = {};
-  for (const [name, info] of states) {
-    if (info.type !== 'Task') continue;
-    const handler = handlers[name];
-    // Calls are told apart by async context: a handler still running after the execution ended (or
-    // while abort-on-event runs) stays its own caller.
-    localHandlers[name] = (input: never): Promise<never> => callers.run(name, () => runTask(input));
-    const runTask = async (input: never): Promise<never> => {
-      const count = (invocations.get(name) ?? 0) + 1;
-      invocations.set(name, count);
-      const fault = options.taskFaults?.[name];
-      const affected = count - (fault?.skip ?? 0);
-      const faulty = fault !== undefined && affected >= 1 && (fault.times === undefined || affected <= fault.times);
-      const injected = (): Error => {
-        const error = new Error(`injected fault in ${name} (invocation ${count})`);
-        error.name = fault?.error ?? 'Error';
-        return error;
-      };
-      if (fault && faulty && (fault.mode === 'hang' || fault.mode === 'throw')) {
-        if (fault.mode === 'hang') return new Promise<never>(() => undefined);
-        throw injected();
-      }
-      if (!handler) throw new Error(`no local handler for Task state ${name}`);
-      const result = await handler(input);
-      if (faulty && fault?.mode === 'hang-after') return new Promise<never>(() => undefined);
-      if (faulty && fault?.mode === 'throw-after') throw injected();
-      lastResult.set(name, result);
-      if (name === options.abortAfterState) {
-        const abort = abortExecution;
-        abortExecution = undefined;
-        setTimeout(() => abort?.(), 0);
-      }
-      return result as never;
-    };
+/** Whether a task fault applies to an invocation (by its count), after `skip` and within `times`. */
+function faultApplies(fault: TaskFault | undefined, invocation: number): fault is TaskFault {
+  const affected = invocation - (fault?.skip ?? 0);
+  return fault !== undefined && affected >= 1 && (fault.times === undefined || affected <= fault.times);
+}
+
+/**
+ * The Task handlers aws-local-stepfunctions calls: each runs its core under its state's name (so its
+ * AWS calls are attributed), applies the state's task fault, keeps the last result for the progress
+ * line, and stops the execution after `abortAfterState` returned.
+ */
+class LocalTasks {
+  /** By Task state name, for `taskResourceLocalHandlers`. */
+  readonly handlers: Record<string, (input: never) => Promise<never>> = {};
+  /** The last result of each Task state. */
+  readonly lastResult = new Map<string, unknown>();
+  /** Stops the execution (set once it runs). */
+  abortExecution: (() => void) | undefined;
+  private readonly invocations = new Map<string, number>();
+
+  constructor(
+    states: ReadonlyMap<string, StateInfo>,
+    private readonly cores: Readonly<Record<string, TaskHandler>>,
+    private readonly options: Pick<RehearsalOptions, 'taskFaults' | 'abortAfterState'>,
+    callers: AsyncLocalStorage<string>,
+  ) {
+    for (const [name, info] of states) {
+      if (info.type !== 'Task') continue;
+      // Calls are told apart by async context: a handler still running after the execution ended (or
+      // while abort-on-event runs) stays its own caller.
+      this.handlers[name] = (input: never): Promise<never> => callers.run(name, () => this.run(name, input));
+    }
   }
 
-  const progress: ProgressLine[] = [];
-  const statesVisited: string[] = [];
-  const emit = (line: ProgressLine): void => {
-    progress.push(line);
-    options.onProgress?.(line);
-  };
-  const secondsOf = (timestamp: number): number => Math.round((timestamp - clock.startMs) / 100) / 10;
-  const payloadByState: Record<string, { inputBytes: number; outputBytes: number }> = {};
-  let largest = { bytes: 0, at: '' };
-  const measure = (state: string, which: 'input' | 'output', data: unknown): void => {
+  private async run(name: string, input: never): Promise<never> {
+    const count = (this.invocations.get(name) ?? 0) + 1;
+    this.invocations.set(name, count);
+    const fault = this.options.taskFaults?.[name];
+    const faulty = faultApplies(fault, count);
+    const injected = (): Error => {
+      const error = new Error(`injected fault in ${name} (invocation ${count})`);
+      error.name = fault?.error ?? 'Error';
+      return error;
+    };
+    if (faulty && fault.mode === 'hang') return new Promise<never>(() => undefined);
+    if (faulty && fault.mode === 'throw') throw injected();
+    const core = this.cores[name];
+    if (!core) throw new Error(`no local handler for Task state ${name}`);
+    const result = await core(input);
+    if (faulty && fault.mode === 'hang-after') return new Promise<never>(() => undefined);
+    if (faulty && fault.mode === 'throw-after') throw injected();
+    this.lastResult.set(name, result);
+    if (name === this.options.abortAfterState) {
+      const abort = this.abortExecution;
+      this.abortExecution = undefined;
+      setTimeout(() => abort?.(), 0);
+    }
+    return result as never;
+  }
+}
+
+/** An execution event, as far as the progress lines read it. */
+type ExecutionEvent = {
+  readonly type: string;
+  readonly timestamp: number;
+  readonly state?: { readonly name: string; readonly input?: unknown; readonly output?: unknown };
+  readonly Error?: string;
+  readonly Cause?: unknown;
+  readonly retry?: { readonly attempt: number };
+};
+
+/**
+ * Turns the execution's event log into progress lines (a Task's when it returns, described by the
+ * state that answered; a Choice's when the next state is entered, naming the branch), the states
+ * visited and the largest payloads.
+ */
+class ProgressRecorder {
+  readonly lines: ProgressLine[] = [];
+  readonly statesVisited: string[] = [];
+  private readonly byState: Record<string, { inputBytes: number; outputBytes: number }> = {};
+  private largest = { bytes: 0, at: '' };
+  private readonly entered = new Map<string, number>();
+  private pendingChoice: ProgressLine | undefined;
+  private readonly iterationStarts: ReadonlySet<string>;
+
+  constructor(
+    definition: unknown,
+    private readonly states: ReadonlyMap<string, StateInfo>,
+    private readonly clock: VirtualClock,
+    private readonly lastResult: ReadonlyMap<string, unknown>,
+    private readonly onProgress?: (line: ProgressLine) => void,
+  ) {
+    this.iterationStarts = collectIterationStarts(definition);
+  }
+
+  /** Writes a line now. */
+  emit(line: ProgressLine): void {
+    this.lines.push(line);
+    this.onProgress?.(line);
+  }
+
+  /** Reads the whole event log (until the execution ends). */
+  async read(events: AsyncIterable<ExecutionEvent>): Promise<void> {
+    for await (const event of events) this.record(event);
+    this.flushChoice();
+  }
+
+  /** The largest state payloads seen. */
+  payloads(): PayloadSizes {
+    return { largestBytes: this.largest.bytes, largestAt: this.largest.at, byState: this.byState };
+  }
+
+  private record(event: ExecutionEvent): void {
+    const state = event.state?.name;
+    if (state === undefined) return;
+    const at = this.secondsOf(event.timestamp);
+    if (event.type === 'StateEntered') {
+      this.measure(state, 'input', event.state?.input);
+      this.flushChoice(state);
+      this.statesVisited.push(state);
+      const info = this.states.get(state);
+      const detail = describeNonTask(
+        { state: { input: event.state?.input } },
+        info,
+        this.iterationStarts.has(state),
+      );
+      const line = { atSeconds: at, state, detail };
+      if (info?.type === 'Task') this.entered.set(state, event.timestamp);
+      else if (info?.type === 'Choice') this.pendingChoice = line;
+      else this.emit(line);
+    } else if (event.type === 'StateExited') {
+      this.measure(state, 'output', event.state?.output);
+      // Written when the Task returns: its time is when the finding was made, by the state that made it.
+      if (this.entered.delete(state)) {
+        this.emit({ atSeconds: at, state, detail: describeTaskResult(state, this.lastResult.get(state)) });
+      }
+    } else if (event.type === 'StateFailed' && this.entered.delete(state)) {
+      const detail = `failed: ${describeError({ Error: event.Error ?? 'Error', Cause: event.Cause })}`;
+      this.emit({ atSeconds: at, state, detail });
+    } else if (event.type === 'StateRetried') {
+      this.emit({ atSeconds: at, state, detail: `retry #${event.retry?.attempt ?? 0}` });
+    }
+  }
+
+  /** A Choice's line names the branch taken, so it is written when the next state is entered. */
+  private flushChoice(next?: string): void {
+    if (!this.pendingChoice) return;
+    const line = this.pendingChoice;
+    this.pendingChoice = undefined;
+    this.emit(next ? { ...line, detail: line.detail ? `${line.detail} → ${next}` : `→ ${next}` } : line);
+  }
+
+  private measure(state: string, which: 'input' | 'output', data: unknown): void {
     const bytes = Buffer.byteLength(JSON.stringify(data ?? null), 'utf8');
-    const entry = (payloadByState[state] ??= { inputBytes: 0, outputBytes: 0 });
+    const entry = (this.byState[state] ??= { inputBytes: 0, outputBytes: 0 });
     if (which === 'input') entry.inputBytes = Math.max(entry.inputBytes, bytes);
     else entry.outputBytes = Math.max(entry.outputBytes, bytes);
-    if (bytes > largest.bytes) largest = { bytes, at: `${state} ${which}` };
-  };
-
-  const input = {
-    experiments: options.experiments ?? [],
-    trigger: options.trigger ?? 'manual',
-    dryRun: options.dryRun ?? false,
-  };
-
-  let status: RehearsalStatus = 'SUCCEEDED';
-  let sweep: SweepOutcome | undefined;
-  let virtualSeconds = 0;
-  let output: unknown;
-  let error: { error: string; cause: string } | undefined;
-  clock.install();
-  // Retry jitter (JitterStrategy FULL) draws Math.random: seed it from the run id so a rehearsal
-  // of the same scenario makes the same calls at the same virtual times.
-  const realRandom = Math.random;
-  Math.random = seededRandom(runId);
-  try {
-    const machine = new StateMachine(definition as never, {
-      validationOptions: { checkArn: false, checkPaths: true },
-    });
-    const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: localHandlers as never },
-      context: {
-        Execution: {
-          Id: executionArn,
-          Name: runId,
-          StartTime: scenario.now.toISOString(),
-          Input: input as never,
-          RoleArn: `arn:aws:iam::${settings.account}:role/${machineName}-role`,
-        },
-        StateMachine: { Id: stateMachineArn, Name: machineName },
-      },
-    });
-    abortExecution = () => execution.abort();
-    if (options.abortAtSeconds !== undefined) setTimeout(() => execution.abort(), options.abortAtSeconds * 1000);
-    const entered = new Map<string, number>();
-    // A Choice's line names the branch taken, so it is written when the next state is entered.
-    let pendingChoice: ProgressLine | undefined;
-    const flushChoice = (next?: string): void => {
-      if (!pendingChoice) return;
-      const line = pendingChoice;
-      pendingChoice = undefined;
-      emit(next ? { ...line, detail: line.detail ? `${line.detail} → ${next}` : `→ ${next}` } : line);
-    };
-    const readLogs = (async () => {
-      for await (const event of execution.eventLogs) {
-        if (event.type === 'StateEntered') measure(event.state.name, 'input', event.state.input);
-        if (event.type === 'StateExited') measure(event.state.name, 'output', event.state.output);
-        if (event.type === 'StateEntered') {
-          flushChoice(event.state.name);
-          statesVisited.push(event.state.name);
-          const info = states.get(event.state.name);
-          const line = {
-            atSeconds: secondsOf(event.timestamp),
-            state: event.state.name,
-            detail: describeNonTask(event, info, iterationStarts.has(event.state.name)),
-          };
-          if (info?.type === 'Task') entered.set(event.state.name, event.timestamp);
-          else if (info?.type === 'Choice') pendingChoice = line;
-          else emit(line);
-        } else if (event.type === 'StateExited' && entered.has(event.state.name)) {
-          // Written when the Task returns: its time is when the finding was made.
-          entered.delete(event.state.name);
-          const detail = describeTaskResult(lastResult.get(event.state.name));
-          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail });
-        } else if (event.type === 'StateFailed' && entered.has(event.state.name)) {
-          entered.delete(event.state.name);
-          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail: `failed: ${describeError(event)}` });
-        } else if (event.type === 'StateRetried') {
-          const detail = `retry #${event.retry.attempt}`;
-          emit({ atSeconds: secondsOf(event.timestamp), state: event.state.name, detail });
-        }
-      }
-      flushChoice();
-    })();
-    try {
-      output = await clock.drive(execution.result, options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
-    } catch (failure) {
-      const err = failure instanceof Error ? failure : new Error(String(failure));
-      if (err.name === 'RehearsalStalledError') {
-        execution.abort();
-        throw err;
-      }
-      status =
-        err.name === 'ExecutionTimeoutError'
-          ? 'TIMED_OUT'
-          : err.name === 'ExecutionAbortedError'
-            ? 'ABORTED'
-            : 'FAILED';
-      const cause = (err as { cause?: unknown }).cause;
-      error = {
-        error: (cause as { name?: string } | undefined)?.name ?? err.name,
-        cause: (cause as { message?: string } | undefined)?.message ?? err.message,
-      };
-    }
-    await clock.drive(readLogs.catch(() => undefined), { stallMs: 1000 });
-    if (account.eventBus) await clock.drive(account.eventBus.settled(), { stallMs: 1000 });
-    if (options.sweep && status !== 'SUCCEEDED') {
-      const event: ExecutionStatusChangeEvent = {
-        source: 'aws.states',
-        'detail-type': 'Step Functions Execution Status Change',
-        detail: {
-          executionArn,
-          stateMachineArn,
-          name: runId,
-          status,
-          startDate: scenario.now.getTime(),
-          stopDate: clock.nowMs(),
-          input: JSON.stringify(input),
-        },
-      };
-      const secondSearchAfterSeconds = typeof options.sweep === 'object' ? options.sweep.secondSearchAfterSeconds : undefined;
-      const swept = async (): Promise<SweepOutcome> => {
-        const outcome = await callers.run(SWEEP_CALLER, () =>
-          sweepRun(event, runtime, {
-            // As deployed: the services the stack's faults run through.
-            faultServices: [...new Set(Object.values(runConfig.plans).map((p) => p.fault.kind))],
-            ...(secondSearchAfterSeconds !== undefined ? { secondSearchAfterSeconds } : {}),
-          }),
-        );
-        // The sweep's on-success destination: PublishResults, under its own role.
-        await callers.run('PublishResults', () => publish(outcome.publish, runtime));
-        return outcome;
-      };
-      sweep = await clock.drive(swept(), options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
-      emit({ atSeconds: clock.elapsedSeconds(), state: 'Sweep', detail: describeSweep(sweep) });
-    }
-  } finally {
-    virtualSeconds = clock.elapsedSeconds();
-    clock.uninstall();
-    Math.random = realRandom;
+    if (bytes > this.largest.bytes) this.largest = { bytes, at: `${state} ${which}` };
   }
 
-  const published = (output as { published?: PublishOutput } | undefined)?.published;
-  const journalKey = published?.journalKey ?? findKey(account, settings.resultsBucket, (k) => k.startsWith('runs/') && k.endsWith(`${runId}.json`));
-  const reportKey = published?.reportKey ?? findKey(account, settings.resultsBucket, (k) => k.endsWith('.html'));
-  const journalText = journalKey ? account.getObjectText(settings.resultsBucket, journalKey) : undefined;
-  const reportHtml = reportKey ? account.getObjectText(settings.resultsBucket, reportKey) : undefined;
-  const email = account.snsMessages[0];
+  private secondsOf(timestamp: number): number {
+    return Math.round((timestamp - this.clock.startMs) / 100) / 10;
+  }
+}
 
+/**
+ * Runs `body` with `Math.random` seeded from `seed`, then puts the real one back. Retry jitter
+ * (JitterStrategy FULL) draws `Math.random` inside aws-local-stepfunctions, which takes no random
+ * source of its own (3.0.0: `getRandomNumber(min, max, rng = Math.random)` is called without one), so
+ * this is the only way a rehearsal of the same scenario makes the same calls at the same virtual times.
+ * Our own code takes its random source as a parameter (e.g. `selectTargets`).
+ */
+async function withSeededRetryJitter<T>(seed: string, body: () => Promise<T>): Promise<T> {
+  const realRandom = Math.random;
+  Math.random = seededRandom(seed);
+  try {
+    return await body();
+  } finally {
+    Math.random = realRandom;
+  }
+}
+
+/** How the execution ended: its status, and its output or error. */
+interface ExecutionEnd {
+  readonly status: RehearsalStatus;
+  readonly output?: unknown;
+  readonly error?: { readonly error: string; readonly cause: string };
+}
+
+/** The end of an execution that threw: TIMED_OUT, ABORTED or FAILED, with the error's name and cause. */
+function endOf(failure: unknown): ExecutionEnd {
+  const err = failure instanceof Error ? failure : new Error(String(failure));
+  const status: RehearsalStatus =
+    err.name === 'ExecutionTimeoutError'
+      ? 'TIMED_OUT'
+      : err.name === 'ExecutionAbortedError'
+        ? 'ABORTED'
+        : 'FAILED';
+  const cause = (err as { cause?: unknown }).cause;
   return {
-    runId,
-    executionArn,
     status,
-    output,
-    ...(error ? { error } : {}),
-    statesVisited,
-    progress,
-    calls: account.calls,
-    callStates: account.calls.map((call) => call.caller),
-    payloads: { largestBytes: largest.bytes, largestAt: largest.at, byState: payloadByState },
-    account,
-    settings,
+    error: {
+      error: (cause as { name?: string } | undefined)?.name ?? err.name,
+      cause: (cause as { message?: string } | undefined)?.message ?? err.message,
+    },
+  };
+}
+
+/**
+ * Runs the definition with aws-local-stepfunctions on the virtual clock, until it ends and its event
+ * log is read. A stalled run (nothing scheduled, no I/O) is aborted and rethrown.
+ */
+async function executeWorkflow(
+  options: RehearsalOptions,
+  plan: RehearsalPlan,
+  world: RehearsalWorld,
+  tasks: LocalTasks,
+  recorder: ProgressRecorder,
+): Promise<ExecutionEnd> {
+  const { clock, account } = world;
+  const machine = new StateMachine(plan.definition as never, {
+    validationOptions: { checkArn: false, checkPaths: true },
+  });
+  const execution = machine.run(plan.input as never, {
+    overrides: { taskResourceLocalHandlers: tasks.handlers as never },
+    context: {
+      Execution: {
+        Id: plan.executionArn,
+        Name: plan.runId,
+        StartTime: options.scenario.now.toISOString(),
+        Input: plan.input as never,
+        RoleArn: `arn:aws:iam::${plan.settings.account}:role/${plan.machineName}-role`,
+      },
+      StateMachine: { Id: plan.stateMachineArn, Name: plan.machineName },
+    },
+  });
+  tasks.abortExecution = () => execution.abort();
+  if (options.abortAtSeconds !== undefined)
+    setTimeout(() => execution.abort(), options.abortAtSeconds * 1000);
+  const reading = recorder.read(execution.eventLogs as AsyncIterable<ExecutionEvent>);
+  let end: ExecutionEnd;
+  try {
+    end = {
+      status: 'SUCCEEDED',
+      output: await clock.drive(
+        execution.result,
+        options.stallMs !== undefined ? { stallMs: options.stallMs } : {},
+      ),
+    };
+  } catch (failure) {
+    if (failure instanceof Error && failure.name === 'RehearsalStalledError') {
+      execution.abort();
+      throw failure;
+    }
+    end = endOf(failure);
+  }
+  await clock.drive(
+    reading.catch(() => undefined),
+    { stallMs: 1000 },
+  );
+  if (account.eventBus) await clock.drive(account.eventBus.settled(), { stallMs: 1000 });
+  return end;
+}
+
+/**
+ * The backstop, as its EventBridge rule runs it after an execution that did not succeed: the sweep
+ * under its own name, then PublishResults (its on-success destination) under its own.
+ */
+async function sweepAfter(
+  options: RehearsalOptions,
+  plan: RehearsalPlan,
+  world: RehearsalWorld,
+  status: RehearsalStatus,
+  publish: PublishCore,
+): Promise<SweepOutcome> {
+  const { clock, runtime, callers } = world;
+  const event: ExecutionStatusChangeEvent = {
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    detail: {
+      executionArn: plan.executionArn,
+      stateMachineArn: plan.stateMachineArn,
+      name: plan.runId,
+      status,
+      startDate: options.scenario.now.getTime(),
+      stopDate: clock.nowMs(),
+      input: JSON.stringify(plan.input),
+    },
+  };
+  const secondSearchAfterSeconds =
+    typeof options.sweep === 'object' ? options.sweep.secondSearchAfterSeconds : undefined;
+  const swept = async (): Promise<SweepOutcome> => {
+    const outcome = await callers.run(SWEEP_CALLER, () =>
+      sweepRun(event, runtime, {
+        // As deployed: the services the stack's faults run through.
+        faultServices: [...new Set(Object.values(plan.runConfig.plans).map((p) => p.fault.kind))],
+        ...(secondSearchAfterSeconds !== undefined ? { secondSearchAfterSeconds } : {}),
+      }),
+    );
+    // The sweep's on-success destination: PublishResults, under its own role.
+    await callers.run('PublishResults', () => publish(outcome.publish, runtime));
+    return outcome;
+  };
+  return clock.drive(swept(), options.stallMs !== undefined ? { stallMs: options.stallMs } : {});
+}
+
+/** What the run left in the account: the journal, the report, the email and the metrics. */
+function publishedOutputs(
+  account: SimulatedAccount,
+  bucket: string,
+  runId: string,
+  output: unknown,
+): Pick<RehearsalResult, 'journal' | 'reportHtml' | 'emailSubject' | 'emailText' | 'metrics'> {
+  const published = (output as { published?: PublishOutput } | undefined)?.published;
+  const journalKey =
+    published?.journalKey ??
+    findKey(account, bucket, (k) => k.startsWith('runs/') && k.endsWith(`${runId}.json`));
+  const reportKey = published?.reportKey ?? findKey(account, bucket, (k) => k.endsWith('.html'));
+  const journalText = journalKey ? account.getObjectText(bucket, journalKey) : undefined;
+  const reportHtml = reportKey ? account.getObjectText(bucket, reportKey) : undefined;
+  const email = account.snsMessages[0];
+  return {
     ...(journalText !== undefined ? { journal: JSON.parse(journalText) as RunJournal } : {}),
     ...(reportHtml !== undefined ? { reportHtml } : {}),
     ...(email?.subject !== undefined ? { emailSubject: email.subject } : {}),
     ...(email ? { emailText: email.message } : {}),
     ...(account.putMetrics.length > 0 ? { metrics: account.putMetrics } : {}),
+  };
+}
+
+/**
+ * Runs the real workflow (`state-machines/run-experiments.asl.json`) with aws-local-stepfunctions and
+ * the real handler cores against a simulated account, on a virtual clock: a 6-minute fault rehearses
+ * in well under a second of virtual-clock driving. The clock is always uninstalled, even on errors.
+ */
+export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
+  const wallStart = performance.now();
+  const plan = planRehearsal(options);
+  const states = collectStates(plan.definition);
+  const world = createWorld(options, plan);
+  const publish = options.publish ?? (await loadDefaultPublish());
+  const cores = options.taskHandlers
+    ? { ...options.taskHandlers }
+    : createTaskHandlers(world.runtime, publish);
+  const tasks = new LocalTasks(states, cores, options, world.callers);
+  const recorder = new ProgressRecorder(
+    plan.definition,
+    states,
+    world.clock,
+    tasks.lastResult,
+    options.onProgress,
+  );
+
+  let end: ExecutionEnd;
+  let sweep: SweepOutcome | undefined;
+  let virtualSeconds = 0;
+  world.clock.install();
+  try {
+    ({ end, sweep } = await withSeededRetryJitter(plan.runId, async () => {
+      const ended = await executeWorkflow(options, plan, world, tasks, recorder);
+      if (!options.sweep || ended.status === 'SUCCEEDED') return { end: ended, sweep: undefined };
+      const swept = await sweepAfter(options, plan, world, ended.status, publish);
+      recorder.emit({
+        atSeconds: world.clock.elapsedSeconds(),
+        state: SWEEP_CALLER,
+        detail: describeSweep(swept),
+      });
+      return { end: ended, sweep: swept };
+    }));
+  } finally {
+    virtualSeconds = world.clock.elapsedSeconds();
+    world.clock.uninstall();
+  }
+
+  const { account } = world;
+  return {
+    runId: plan.runId,
+    executionArn: plan.executionArn,
+    status: end.status,
+    output: end.output,
+    ...(end.error ? { error: end.error } : {}),
+    statesVisited: recorder.statesVisited,
+    progress: recorder.lines,
+    calls: account.calls,
+    callStates: account.calls.map((call) => call.caller),
+    payloads: recorder.payloads(),
+    account,
+    settings: plan.settings,
+    ...publishedOutputs(account, plan.settings.resultsBucket, plan.runId, end.output),
     ...(sweep ? { sweep } : {}),
     wallMs: Math.round(performance.now() - wallStart),
     virtualSeconds,
   };
 }
 
-/** The sweep's progress line: what it stopped and what it did with the run lock. */
-function describeSweep(outcome: SweepOutcome): string {
-  const stopped = outcome.stopped.length > 0 ? `stopped ${outcome.stopped.join(', ')}` : 'no fault of the run still running';
-  return shorten(`${stopped}; ${outcome.runLock.detail}`);
-}
-
-function findKey(account: SimulatedAccount, bucket: string, test: (key: string) => boolean): string | undefined {
+function findKey(
+  account: SimulatedAccount,
+  bucket: string,
+  test: (key: string) => boolean,
+): string | undefined {
   const prefix = `${bucket}/`;
   for (const key of account.s3Objects.keys()) {
     if (key.startsWith(prefix) && test(key.slice(prefix.length))) return key.slice(prefix.length);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../../lambdas/shared/types';
+import { functionArnKey, WORKFLOW_FUNCTIONS, type FunctionArnKey, type WorkflowFunctionName } from './tasks';
 
 /** The workflow's ASL file. */
 export const DEFINITION_FILE = join(__dirname, '..', '..', 'state-machines', 'run-experiments.asl.json');
@@ -8,19 +9,12 @@ export const DEFINITION_FILE = join(__dirname, '..', '..', 'state-machines', 'ru
 /** The quoted token in the ASL file that {@link renderDefinition} replaces with the RunConfig. */
 export const RUN_CONFIG_TOKEN = '"${RunConfig}"';
 
-/** The function ARN substitution keys the ASL file uses (CDK `definitionSubstitutions`). */
-export const FUNCTION_ARN_KEYS = [
-  'CheckGuardRailsFunctionArn',
-  'CheckSteadyStateFunctionArn',
-  'StartFaultFunctionArn',
-  'PollStopConditionsFunctionArn',
-  'StopFaultFunctionArn',
-  'VerdictFunctionArn',
-  'PublishResultsFunctionArn',
-] as const;
+/** The function ARN substitution keys the ASL file uses (CDK `definitionSubstitutions`), from the task table. */
+export const FUNCTION_ARN_KEYS: readonly FunctionArnKey[] = (
+  Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[]
+).map(functionArnKey);
 
-/** One of {@link FUNCTION_ARN_KEYS}. */
-export type FunctionArnKey = (typeof FUNCTION_ARN_KEYS)[number];
+export type { FunctionArnKey };
 
 /** Time for guard rails, steady-state checks, verdicts and publishing, on top of the faults. */
 export const RUN_OVERHEAD_SECONDS = 30 * 60;

@@ -21,26 +21,9 @@ import {
 } from '../../lambdas/verdict/verdict';
 import { publishResults } from '../../lambdas/publish-results/publish-results';
 import type { PublishInput, PublishOutput } from '../../lambdas/shared/types';
+import { TASK_STATE_NAMES, TASKS, type TaskCore, type TaskStateName } from './tasks';
 
-/** Every Task state of `state-machines/run-experiments.asl.json`. */
-export const TASK_STATE_NAMES = [
-  'CheckGuardRails',
-  'GuardRailsFailed',
-  'CheckSteadyStateBefore',
-  'RecheckGuardRails',
-  'StartFault',
-  'PollStopConditions',
-  'StopFault',
-  'CheckSteadyStateAfter',
-  'StopFaultAfterError',
-  'Verdict',
-  'StopFaultAfterVerdictError',
-  'PublishResults',
-  'ReleaseRunLock',
-] as const;
-
-/** One of {@link TASK_STATE_NAMES}. */
-export type TaskStateName = (typeof TASK_STATE_NAMES)[number];
+export { TASK_STATE_NAMES, type TaskStateName } from './tasks';
 
 /** The Task states after StartFault may have injected: each one's failure must end with the fault stopped. */
 export const TASKS_AFTER_START_FAULT: readonly TaskStateName[] = [
@@ -57,29 +40,33 @@ export type TaskHandler = (input: unknown) => Promise<unknown>;
 /** Publishes the run (default: the publish-results core; tests may pass their own). */
 export type PublishCore = (input: PublishInput, runtime: Runtime) => Promise<PublishOutput>;
 
+/** Builds the local handler of one core (the same pure core its Lambda handler calls). */
+function coreHandlers(runtime: Runtime, publish: PublishCore): Record<TaskCore, TaskHandler> {
+  return {
+    checkGuardRails: (input) => checkGuardRails(input as CheckGuardRailsInput, runtime),
+    releaseRunLock: (input) => releaseRunLock((input as ReleaseRunLockInput).run.runId, runtime),
+    guardRailsFailed: (input) => Promise.resolve(guardRailsFailed(input as GuardRailsFailedInput, runtime)),
+    checkSteadyStateBefore: (input) => checkSteadyStateBefore((input as BeforeInput).plan, runtime),
+    checkSteadyStateAfter: (input) => checkSteadyStateAfter(input as AfterInput, runtime),
+    startFault: (input) => startFault(input as StartFaultInput, runtime),
+    pollStopConditions: (input) => pollStopConditions(input as PollInput, runtime),
+    stopFault: (input) => stopFault(input as StopFaultInput, runtime),
+    verdict: (input) => Promise.resolve(verdictState(input as VerdictInput, runtime)),
+    publishResults: (input) => publish(input as PublishInput, runtime),
+  };
+}
+
 /**
- * The local handlers for every Task state, keyed by state name, each calling the same pure core as
- * its Lambda handler (for aws-local-stepfunctions `taskResourceLocalHandlers`).
+ * The local handlers for every Task state, keyed by state name, each calling the core the task table
+ * names for it (for aws-local-stepfunctions `taskResourceLocalHandlers`).
  */
 export function createTaskHandlers(
   runtime: Runtime,
   publish: PublishCore = publishResults,
 ): Record<TaskStateName, TaskHandler> {
-  const stop: TaskHandler = (input) => stopFault(input as StopFaultInput, runtime);
-  const guardRails: TaskHandler = (input) => checkGuardRails(input as CheckGuardRailsInput, runtime);
-  return {
-    CheckGuardRails: guardRails,
-    RecheckGuardRails: guardRails,
-    GuardRailsFailed: (input) => Promise.resolve(guardRailsFailed(input as GuardRailsFailedInput, runtime)),
-    CheckSteadyStateBefore: (input) => checkSteadyStateBefore((input as BeforeInput).plan, runtime),
-    StartFault: (input) => startFault(input as StartFaultInput, runtime),
-    PollStopConditions: (input) => pollStopConditions(input as PollInput, runtime),
-    StopFault: stop,
-    CheckSteadyStateAfter: (input) => checkSteadyStateAfter(input as AfterInput, runtime),
-    StopFaultAfterError: stop,
-    Verdict: (input) => Promise.resolve(verdictState(input as VerdictInput, runtime)),
-    StopFaultAfterVerdictError: stop,
-    PublishResults: (input) => publish(input as PublishInput, runtime),
-    ReleaseRunLock: (input) => releaseRunLock((input as ReleaseRunLockInput).run.runId, runtime),
-  };
+  const cores = coreHandlers(runtime, publish);
+  return Object.fromEntries(TASK_STATE_NAMES.map((name) => [name, cores[TASKS[name].core]])) as Record<
+    TaskStateName,
+    TaskHandler
+  >;
 }

@@ -2,12 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ChaosCadenceStack } from '../../lib/chaos-cadence-stack';
 import type { LoadedConfig } from '../../lib/config/load';
-import {
-  ABORT_ON_EVENT_STATE,
-  rehearsalTemplateId,
-  SWEEP_CALLER,
-  type RehearsalResult,
-} from '../../lib/rehearsal/engine';
+import { rehearsalTemplateId, type RehearsalResult } from '../../lib/rehearsal/engine';
+import { EVENT_FUNCTIONS, isTaskState, TASKS, type EventFunctionName } from '../../lib/workflow/tasks';
 import type { Scenario } from '../../lib/rehearsal/scenario';
 import { EXPERIMENT_TAG_KEY } from '../../lib/faults/policies';
 import type { WorkflowSettings } from '../../lambdas/shared/aws';
@@ -25,15 +21,17 @@ export const IDENTITY: StackIdentity = {
   stackName: 'ChaosCadence',
 };
 
+/** The id of the ExperimentWorkflow construct in the stack (the prefix of its functions' logical ids). */
+const WORKFLOW_ID = 'Workflow';
+
 /**
- * Callers that are not Task states of the workflow, and the function (logical id prefix) behind each.
- * A function added outside the state machine records its calls under its own caller name and adds it
- * here; Task states are found from the definition itself.
+ * Callers that are not Task states of the workflow, and the function (logical id prefix) behind each:
+ * the functions beside the workflow in the task table, which record their calls under their own name
+ * (`SWEEP_CALLER`, `ABORT_ON_EVENT_STATE`). Task states are found from the definition itself.
  */
-export const FUNCTION_OF_CALLER: Readonly<Record<string, string>> = {
-  [SWEEP_CALLER]: 'WorkflowSweep',
-  [ABORT_ON_EVENT_STATE]: 'WorkflowAbortOnEvent',
-};
+export const FUNCTION_OF_CALLER: Readonly<Record<string, string>> = Object.fromEntries(
+  (Object.keys(EVENT_FUNCTIONS) as EventFunctionName[]).map((name) => [name, `${WORKFLOW_ID}${name}`]),
+);
 
 /** A synthesized stack, resolved for one deployment, with the IAM view of it. */
 export interface SynthesizedStack {
@@ -115,9 +113,21 @@ export function functionOfCaller(model: DeploymentModel): (caller: string) => Fu
   const tasks = model.taskFunctions();
   return (caller) => {
     const task = tasks[caller];
-    if (task) return task;
+    if (task) {
+      // The deployed wiring must be the task table's: the state invokes the function the table names.
+      const expected = isTaskState(caller) ? TASKS[caller].function : undefined;
+      if (expected === undefined || !task.logicalId.includes(expected)) {
+        throw new Error(
+          `${caller} invokes ${task.logicalId}, not the task table's ${expected ?? '(no entry)'}`,
+        );
+      }
+      return task;
+    }
     const prefix = FUNCTION_OF_CALLER[caller];
-    if (!prefix) throw new Error(`no function known for caller ${caller}: add it to FUNCTION_OF_CALLER`);
+    if (!prefix)
+      throw new Error(
+        `no function known for caller ${caller}: add it to EVENT_FUNCTIONS (lib/workflow/tasks.ts)`,
+      );
     return model.functionNamed(prefix);
   };
 }

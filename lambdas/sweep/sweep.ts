@@ -14,7 +14,7 @@ import type {
 } from '../shared/types';
 import { failedResult } from '../verdict/verdict';
 import { runCommentPrefix, findRunCommands, toFaultState } from '../shared/faults';
-import { findRunExperiments, stopKnownFault } from './stop-fault';
+import { findRunExperiments, stopKnownFault } from '../stop-fault/stop-fault';
 
 /** The EventBridge "Step Functions Execution Status Change" event (the fields the sweep reads). */
 export interface ExecutionStatusChangeEvent {

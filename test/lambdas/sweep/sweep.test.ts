@@ -18,7 +18,7 @@ import {
   parseFaultServices,
   sweepRun,
   type ExecutionStatusChangeEvent,
-} from '../../../lambdas/stop-fault/sweep';
+} from '../../../lambdas/sweep/sweep';
 import { webCpu80Plan } from '../../fixtures/results';
 import { mockRuntime, T0 } from '../check-steady-state/mock-runtime';
 import { fakeLockTable, lockItem } from '../check-guard-rails/lock-table';
