@@ -102,6 +102,8 @@ export function describeError(event: { Error: string; Cause: unknown }): string 
 /** The sweep's progress line: what it stopped and what it did with the run lock. */
 export function describeSweep(outcome: SweepOutcome): string {
   const stopped =
-    outcome.stopped.length > 0 ? `stopped ${outcome.stopped.join(', ')}` : 'no fault of the run still running';
+    outcome.stopped.length > 0
+      ? `stopped ${outcome.stopped.join(', ')}`
+      : 'no fault of the run still running';
   return shorten(`${stopped}; ${outcome.runLock.detail}`);
 }

@@ -210,7 +210,7 @@ describe('every AWS call of the rehearsed runs and offline preflights, against t
     );
   }, 240_000);
 
-  it("covers every operation of the preflight, its error answers included", () => {
+  it('covers every operation of the preflight, its error answers included', () => {
     const preflightOperations = [
       'scheduler:GetSchedule',
       'iam:GetRole',
