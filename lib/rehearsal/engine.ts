@@ -10,7 +10,7 @@ import type { LoadedConfig } from '../config/load';
 import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
 import { cadencePeriods } from '../cadence/period';
 import { journalKey as journalKeyOf } from '../../lambdas/shared/render/journal';
-import { parseRunJournal } from '../../lambdas/shared/resilience/journals';
+import { parseRunJournal, readRunJournalText } from '../../lambdas/shared/resilience/journals';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import { localFunctionArns, renderDefinition, substitute, workflowTimeoutSeconds } from '../workflow/definition';
 import { createTaskHandlers, type PublishCore, type TaskHandler } from '../workflow/task-handlers';
@@ -605,7 +605,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     payloads: { largestBytes: largest.bytes, largestAt: largest.at, byState: payloadByState },
     account,
     settings,
-    ...(journalText !== undefined ? { journal: JSON.parse(journalText) as RunJournal } : {}),
+    ...(journalText !== undefined ? { journal: publishedJournal(journalText, journalKey) } : {}),
     ...(reportHtml !== undefined ? { reportHtml } : {}),
     ...(email?.subject !== undefined ? { emailSubject: email.subject } : {}),
     ...(email ? { emailText: email.message } : {}),
@@ -656,6 +656,13 @@ export function writeRehearsalFiles(result: RehearsalResult, outDir: string): Re
   write('metrics.json', `${JSON.stringify(result.metrics ?? [], null, 2)}\n`);
   write('calls.json', `${JSON.stringify(result.calls, null, 2)}\n`);
   return { dir, files };
+}
+
+/** The journal PublishResults wrote, read through the journal's zod schema: a rehearsal fails on an invalid one. */
+function publishedJournal(text: string, key: string | undefined): RunJournal {
+  const reading = readRunJournalText(text);
+  if ('problem' in reading) throw new Error(`the journal ${key ?? ''} is not a valid run journal: ${reading.problem}`);
+  return reading.journal;
 }
 
 /**
