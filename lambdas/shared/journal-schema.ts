@@ -422,8 +422,9 @@ export type RunJournalData = z.output<typeof runJournalSchema>;
 
 /**
  * Brings a journal written by an earlier version up to today's shape (a copy; `value` is not
- * changed): `stop.confirmation` (added with the confirmed stop; a confirmed state meant confirmed)
- * and `conclusions.automate` (added later; none). Anything else is left for the schema to judge.
+ * changed): `stop.confirmation` (added with the confirmed stop; a confirmed state meant confirmed),
+ * conclusions recorded as booleans (the first journals: the answer without its evidence) and
+ * `conclusions.automate` (added with the findings; none). Anything else is left for the schema to judge.
  */
 export function upgradeJournal(value: unknown): unknown {
   if (!isRecord(value) || !Array.isArray(value.experiments)) return value;
@@ -439,13 +440,27 @@ export function upgradeJournal(value: unknown): unknown {
           confirmation: oldStop.confirmedState === undefined ? 'not-confirmed' : 'confirmed',
         };
       }
-      if (isRecord(oldConclusions) && oldConclusions.automate === undefined) {
-        upgraded.conclusions = { ...oldConclusions, automate: [] };
+      if (isRecord(oldConclusions)) {
+        upgraded.conclusions = {
+          ...oldConclusions,
+          ...Object.fromEntries(
+            (['expected', 'detected', 'handled'] as const)
+              .filter((key) => typeof oldConclusions[key] === 'boolean')
+              .map((key) => [
+                key,
+                { answer: oldConclusions[key] === true ? 'yes' : 'no', text: OLD_FINDING_TEXT },
+              ]),
+          ),
+          ...(oldConclusions.automate === undefined ? { automate: [] } : {}),
+        };
       }
       return upgraded;
     }),
   };
 }
+
+/** The evidence of a finding the first journals recorded as a bare yes or no. */
+export const OLD_FINDING_TEXT = 'recorded as a bare yes or no by an earlier version, without its evidence';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

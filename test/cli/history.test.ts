@@ -160,6 +160,22 @@ describe('chaos-cadence history', () => {
     expect(result.stdout).toContain('schedule-nov');
   });
 
+  it('warns about a journal the schema rejects, naming the field', async () => {
+    s3.on(GetObjectCommand, { Key: 'runs/2025/12/schedule-old.json' }).callsFake(() => ({
+      Body: body(
+        journal('schedule-old', '2025-12-02T09:00:00.000Z', [result({ outcome: 'great' as never })]),
+      ),
+    }));
+
+    const cli = await runCli(['history', '--limit', '10']);
+
+    expect(cli.stderr).toMatch(
+      new RegExp(
+        `^warning: skipped s3://${BUCKET}/runs/2025/12/schedule-old.json: experiments\\[0\\]\\.outcome: `,
+      ),
+    );
+  });
+
   it('says there are no runs yet when the journal is empty', async () => {
     s3.reset();
     s3.on(ListObjectsV2Command).resolves({});

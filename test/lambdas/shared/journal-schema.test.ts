@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { runJournalJsonSchema, runJournalSchema } from '../../../lambdas/shared/journal-schema';
+import {
+  OLD_FINDING_TEXT,
+  runJournalJsonSchema,
+  runJournalSchema,
+} from '../../../lambdas/shared/journal-schema';
 import { buildJournal } from '../../../lambdas/shared/render/journal';
 import { parseRunJournal, readRunJournalText } from '../../../lambdas/shared/resilience/journals';
 import type { RunJournal } from '../../../lambdas/shared/types';
@@ -80,6 +84,25 @@ describe('parseRunJournal', () => {
       journal?.experiments[0]?.stop?.confirmation,
       journal?.experiments[0]?.conclusions.automate,
     ]).toEqual([oldStop.confirmedState === undefined ? 'not-confirmed' : 'confirmed', []]);
+  });
+
+  it('reads a journal of the first version, whose conclusions were booleans', () => {
+    const old = passedJournal();
+    const first = old.experiments[0] ?? {};
+    const { automate: _a, ...findings } = first.conclusions as Record<string, unknown>;
+    old.experiments = [
+      { ...first, conclusions: { ...findings, expected: true, detected: false, handled: true } },
+    ];
+
+    const journal = parseRunJournal(stored(old));
+
+    expect(journal?.experiments[0]?.conclusions).toEqual({
+      expected: { answer: 'yes', text: OLD_FINDING_TEXT },
+      detected: { answer: 'no', text: OLD_FINDING_TEXT },
+      handled: { answer: 'yes', text: OLD_FINDING_TEXT },
+      automate: [],
+      digDeeper: (findings as { digDeeper: unknown }).digDeeper,
+    });
   });
 
   it('rejects a journal with an unknown outcome, naming the field', () => {
