@@ -16,7 +16,7 @@ import type { LoadedConfig } from '../config/load';
 import { buildRunConfig, templateIdSubstitutionKey } from '../config/plan';
 import { cadencePeriods } from '../cadence/period';
 import { journalKey as journalKeyOf } from '../../lambdas/shared/render/journal';
-import { parseRunJournal } from '../../lambdas/shared/resilience/journals';
+import { parseRunJournal, readRunJournalText } from '../../lambdas/shared/resilience/journals';
 import { RUN_LOCK_MARGIN_SECONDS } from '../../lambdas/check-guard-rails/run-lock';
 import {
   localFunctionArns,
@@ -752,7 +752,7 @@ function publishedOutputs(
   const reportHtml = reportKey ? account.getObjectText(bucket, reportKey) : undefined;
   const email = account.snsMessages[0];
   return {
-    ...(journalText !== undefined ? { journal: JSON.parse(journalText) as RunJournal } : {}),
+    ...(journalText !== undefined ? { journal: publishedJournal(journalText, journalKey) } : {}),
     ...(reportHtml !== undefined ? { reportHtml } : {}),
     ...(email?.subject !== undefined ? { emailSubject: email.subject } : {}),
     ...(email ? { emailText: email.message } : {}),
@@ -880,4 +880,12 @@ export function readRehearsalHistory(outDir: string): RunJournal[] {
     if (journal) journals.push(journal);
   }
   return journals.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/** The journal PublishResults wrote, read through the journal's zod schema: a rehearsal fails on an invalid one. */
+function publishedJournal(text: string, key: string | undefined): RunJournal {
+  const reading = readRunJournalText(text);
+  if ('problem' in reading)
+    throw new Error(`the journal ${key ?? ''} is not a valid run journal: ${reading.problem}`);
+  return reading.journal;
 }

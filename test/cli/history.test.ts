@@ -3,6 +3,8 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
+import type { ExperimentResult } from '../../lambdas/shared/types';
+import { passedResult } from '../fixtures/results';
 import { STACK_OUTPUTS, describeStacksOutput, runCli } from './helpers';
 
 const cloudFormation = mockClient(CloudFormationClient);
@@ -13,7 +15,13 @@ function body(text: string) {
   return sdkStreamMixin(Readable.from([Buffer.from(text)]));
 }
 
-function journal(runId: string, startedAt: string, experiments: object[], extra: object = {}) {
+/** A full experiment result (journals are read through their schema) with the fields a row shows. */
+function result(row: Partial<ExperimentResult>): ExperimentResult {
+  const { timeToStopSeconds: _t, recoverySeconds: _r, ...rest } = passedResult;
+  return { ...rest, ...row };
+}
+
+function journal(runId: string, startedAt: string, experiments: ExperimentResult[], extra: object = {}) {
   return JSON.stringify({
     schemaVersion: 1,
     runId,
@@ -55,26 +63,31 @@ function givenJournals() {
   s3.on(GetObjectCommand, { Key: 'runs/2026/12/schedule-dec.json' }).callsFake(() => ({
     Body: body(
       journal('schedule-dec', '2026-12-01T09:00:00.000Z', [
-        {
+        result({
           name: 'web-cpu-80',
           outcome: 'aborted',
           reason: 'stop condition sock-shop-5xx fired',
           timeToStopSeconds: 12,
-        },
+        }),
       ]),
     ),
   }));
   s3.on(GetObjectCommand, { Key: 'runs/2026/11/manual-nov.json' }).callsFake(() => ({
     Body: body(
       journal('manual-nov', '2026-11-20T13:50:00.000Z', [], {
-        guardRails: { allowed: false, reason: 'kill switch is on', checks: [], checkedAt: '' },
+        guardRails: {
+          allowed: false,
+          reason: 'kill switch is on',
+          checks: [],
+          checkedAt: '2026-11-20T13:50:00.000Z',
+        },
       }),
     ),
   }));
   s3.on(GetObjectCommand, { Key: 'runs/2026/11/schedule-nov.json' }).callsFake(() => ({
     Body: body(
       journal('schedule-nov', '2026-11-03T09:00:00.000Z', [
-        { name: 'web-cpu-80', outcome: 'passed', reason: 'hypothesis held', recoverySeconds: 250 },
+        result({ name: 'web-cpu-80', outcome: 'passed', reason: 'hypothesis held', recoverySeconds: 250 }),
       ]),
     ),
   }));
@@ -145,6 +158,22 @@ describe('chaos-cadence history', () => {
       `warning: skipped s3://${BUCKET}/runs/2025/12/schedule-old.json: not valid JSON\n`,
     );
     expect(result.stdout).toContain('schedule-nov');
+  });
+
+  it('warns about a journal the schema rejects, naming the field', async () => {
+    s3.on(GetObjectCommand, { Key: 'runs/2025/12/schedule-old.json' }).callsFake(() => ({
+      Body: body(
+        journal('schedule-old', '2025-12-02T09:00:00.000Z', [result({ outcome: 'great' as never })]),
+      ),
+    }));
+
+    const cli = await runCli(['history', '--limit', '10']);
+
+    expect(cli.stderr).toMatch(
+      new RegExp(
+        `^warning: skipped s3://${BUCKET}/runs/2025/12/schedule-old.json: experiments\\[0\\]\\.outcome: `,
+      ),
+    );
   });
 
   it('says there are no runs yet when the journal is empty', async () => {

@@ -1,6 +1,6 @@
 /**
  * The run journal: one JSON object per run in S3, the history the CLI and the report read.
- * Documented by `schema/run-journal.schema.json`.
+ * Its format is `runJournalSchema` (lambdas/shared/journal-schema.ts); `schema/run-journal.schema.json` is generated from it.
  */
 import type { ExperimentPlan, ExperimentResult, PublishInput, RunJournal, TravellingResult } from '../types';
 

@@ -5,6 +5,7 @@
  * GetObject calls, a few at a time.
  */
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { describeJournalProblem, runJournalSchema, upgradeJournal } from '../journal-schema';
 import type { RunJournal } from '../types';
 
 /** How many months back the trend looks (the current month included). */
@@ -16,21 +17,33 @@ const MAX_PAGES_PER_MONTH = 3;
 /** GetObject calls in flight at once. */
 const READ_CONCURRENCY = 6;
 
-/** True when `value` looks like a run journal (the fields the history needs). */
-export function isRunJournal(value: unknown): value is RunJournal {
-  if (typeof value !== 'object' || value === null) return false;
-  const j = value as Record<string, unknown>;
-  return typeof j.runId === 'string' && typeof j.startedAt === 'string' && Array.isArray(j.experiments);
+/** A run journal read, or why the text is not one (naming the field: `experiments[0].outcome: ...`). */
+export type JournalReading = { readonly journal: RunJournal } | { readonly problem: string };
+
+/**
+ * Reads a run journal through its zod schema (lambdas/shared/journal-schema.ts), after bringing a
+ * journal of an earlier version up to date ({@link upgradeJournal}).
+ */
+export function readRunJournal(value: unknown): JournalReading {
+  const parsed = runJournalSchema.safeParse(upgradeJournal(value));
+  return parsed.success ? { journal: parsed.data } : { problem: describeJournalProblem(parsed.error) };
 }
 
-/** Parses a journal's text; undefined when it is not JSON or not a run journal. */
-export function parseRunJournal(text: string): RunJournal | undefined {
+/** Parses a journal's text: the journal, or the problem (`not valid JSON`, or the field at fault). */
+export function readRunJournalText(text: string): JournalReading {
+  let data: unknown;
   try {
-    const data: unknown = JSON.parse(text);
-    return isRunJournal(data) ? data : undefined;
+    data = JSON.parse(text);
   } catch {
-    return undefined;
+    return { problem: 'not valid JSON' };
   }
+  return readRunJournal(data);
+}
+
+/** Parses a journal's text; undefined when it is not JSON or not a run journal ({@link readRunJournalText} says why). */
+export function parseRunJournal(text: string): RunJournal | undefined {
+  const reading = readRunJournalText(text);
+  return 'journal' in reading ? reading.journal : undefined;
 }
 
 /** `runs/<yyyy>/<mm>/` of the month of `at` and the `months - 1` months before it, newest first. */

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { reportKey } from '../../../lambdas/shared/render/journal';
 import { s3ObjectConsoleUrl } from '../../../lambdas/shared/render/links';
-import { isRunJournal, parseRunJournal } from '../../../lambdas/shared/resilience/journals';
+import { parseRunJournal, readRunJournalText } from '../../../lambdas/shared/resilience/journals';
 import { experimentRuns } from '../../../lambdas/shared/resilience/trend';
 import type { RunJournal } from '../../../lambdas/shared/types';
 import { cadencePeriods } from '../../cadence/period';
@@ -114,12 +114,7 @@ async function readJournal(
 ): Promise<{ journal?: RunJournal; problem?: string }> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const text = (await object.Body?.transformToString('utf8')) ?? '';
-  try {
-    const data: unknown = JSON.parse(text);
-    return isRunJournal(data) ? { journal: data } : { problem: 'not a run journal' };
-  } catch {
-    return { problem: 'not valid JSON' };
-  }
+  return readRunJournalText(text);
 }
 
 /** One table row per experiment (one for a run that ran none). */
