@@ -431,16 +431,10 @@ export class ExperimentWorkflow extends Construct {
       resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const failures = new sqs.Queue(this, 'SweepFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the failure destination (dead-letter queue) of the sweep; a queue for its own failures would have no reader.',
-    });
+    const failures = this.deadLetterQueue(
+      'SweepFailures',
+      'the failure destination (dead-letter queue) of the sweep',
+    );
     new events.Rule(this, 'SweepOnExecutionEnd', {
       description: 'chaos-cadence: stop the faults of a run whose execution failed, timed out or was aborted',
       eventPattern: {
@@ -475,6 +469,20 @@ export class ExperimentWorkflow extends Construct {
     return { failures, errorsAlarm };
   }
 
+  /** A dead-letter queue kept 14 days, encrypted, TLS only; cdk-nag's SQS3 does not apply to it. */
+  private deadLetterQueue(id: string, role: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is itself ${role}; a queue for its own failures would have no reader.`,
+    });
+    return queue;
+  }
+
   /**
    * The event path of an abort: CloudWatch announces a stop-condition alarm entering ALARM, and SSM a
    * change of the kill switch, within seconds; abort-on-event stops the run's faults at once. The poll
@@ -485,16 +493,10 @@ export class ExperimentWorkflow extends Construct {
     readonly failuresAlarm: cloudwatch.Alarm;
   } {
     const { abortOnEvent } = this.functions;
-    const failures = new sqs.Queue(this, 'AbortFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the abort-on-event rules and function; a queue for its own failures would have no reader.',
-    });
+    const failures = this.deadLetterQueue(
+      'AbortFailures',
+      'the dead-letter queue of the abort-on-event rules and function',
+    );
     const abortTarget = new eventTargets.LambdaFunction(abortOnEvent, {
       retryAttempts: 4,
       maxEventAge: Duration.hours(1),
