@@ -26,7 +26,7 @@ import {
   type TargetEffect,
 } from '../shared/types';
 import { checkDuring, duringProbes, foldDuring, probeStop, type DuringCheck, type ProbeStop } from './during';
-import { writeSeriesBatch } from './series';
+import { STOP_WRITE_DEADLINE_MS, writeSeriesBatch } from './series';
 import { commandInvocations, faultIds, TERMINAL_FAULT_STATES, toFaultState } from '../shared/faults';
 import { readStopRecord } from '../shared/stop-records';
 
@@ -548,11 +548,13 @@ export async function pollStopConditions(input: PollInput, runtime: Runtime): Pr
     result = await pollOnce(input, result, runtime, record);
   }
   if (!result.during) return result;
+  // A poll that says stop goes to StopFault next: the write may hold it back at most a second.
   const series = await writeSeriesBatch(
     { runId: input.run.runId, experiment: input.plan.name },
     polls,
     input.previous?.during?.series,
     runtime,
+    result.action === 'stop' ? { deadlineMs: STOP_WRITE_DEADLINE_MS } : {},
   );
   return series ? { ...result, during: { ...result.during, series } } : result;
 }

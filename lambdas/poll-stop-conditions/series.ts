@@ -17,6 +17,12 @@ export const MAX_OBSERVED_CHARS = 200;
 /** Longest write error kept in the state. */
 const MAX_ERROR_CHARS = 200;
 
+/**
+ * How long the series write may hold back a poll that says stop: the stop comes first, so a slow S3 is
+ * given this long and the batch is then counted as unwritten.
+ */
+export const STOP_WRITE_DEADLINE_MS = 1000;
+
 /** One check as the series records it. */
 export function toObservation(check: DuringCheck): { id: string; observation: ProbeObservation } {
   if (!check.evaluated) {
@@ -61,6 +67,7 @@ export async function writeSeriesBatch(
   polls: readonly (readonly DuringCheck[])[],
   previous: SeriesRef | undefined,
   runtime: Pick<Runtime, 'clients' | 'settings'>,
+  options: { readonly deadlineMs?: number } = {},
 ): Promise<SeriesRef | undefined> {
   const checks = polls.filter((p) => p.length > 0).length;
   if (checks === 0) return previous;
@@ -82,6 +89,7 @@ export async function writeSeriesBatch(
           Body: JSON.stringify(body),
           ContentType: 'application/json',
         }),
+        options.deadlineMs !== undefined ? { abortSignal: AbortSignal.timeout(options.deadlineMs) } : {},
       ),
     );
     return {

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DuringCheck } from '../../../lambdas/poll-stop-conditions/during';
 import { batchProbes, writeSeriesBatch } from '../../../lambdas/poll-stop-conditions/series';
@@ -89,6 +89,36 @@ describe('writeSeriesBatch', () => {
 
     expect(ref).toMatchObject({ batches: 2, checks: 22, unwritten: 1 });
     expect(ref?.lastError).toMatch(/Access Denied/);
+  });
+
+  it('gives up on a write that outlasts its deadline (a poll that says stop goes on to StopFault)', async () => {
+    const { runtime } = mockRuntime();
+    // An S3 that never answers; the SDK hands the deadline's abort signal to the HTTP handler.
+    const s3 = new S3Client({
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      requestHandler: {
+        handle: (_request: unknown, options?: { abortSignal?: AbortSignal }) =>
+          new Promise<never>((_resolve, reject) => {
+            options?.abortSignal?.addEventListener('abort', () =>
+              reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })),
+            );
+          }),
+      },
+    });
+    const began = Date.now();
+
+    const ref = await writeSeriesBatch(
+      { runId: 'run-0001', experiment: 'web-cpu-80' },
+      polls,
+      { batches: 1, checks: 20 },
+      { ...runtime, clients: { ...runtime.clients, s3 } },
+      { deadlineMs: 200 },
+    );
+
+    expect(Date.now() - began).toBeLessThan(5000);
+    expect(ref).toMatchObject({ batches: 2, checks: 22, unwritten: 1 });
+    expect(ref?.lastError).toMatch(/abort/i);
   });
 
   it('writes nothing for a batch without during-fault checks', async () => {
