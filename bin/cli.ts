@@ -6,16 +6,8 @@ import '../lib/util/polyfills';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { FisClient } from '@aws-sdk/client-fis';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createClients } from '../lambdas/shared/clients';
+import type { PreflightExtraClients } from '../lambdas/preflight/report';
 import type { CliClients } from '../lib/cli/context';
 import { colorAllowed } from '../lib/cli/io';
 import { main } from '../lib/cli/program';
@@ -23,16 +15,52 @@ import { main } from '../lib/cli/program';
 // The SDK warns about Node 20 on every client; the CLI supports Node >= 20 on purpose.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/* eslint-disable @typescript-eslint/no-require-imports -- each SDK package is loaded when its client is
+   first used: `--help`, bad usage and `validate` load none, and each command only the ones it calls. */
 function realClients(region: string | undefined): CliClients {
   const config = region ? { region } : {};
-  return {
-    cloudFormation: new CloudFormationClient(config),
-    sfn: new SFNClient(config),
-    s3: new S3Client(config),
-    ssm: new SSMClient(config),
-    fis: new FisClient(config),
-    dynamodb: new DynamoDBClient(config),
-  };
+  return lazily<CliClients>({
+    cloudFormation: () =>
+      new (
+        require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')
+      ).CloudFormationClient(config),
+    sfn: () => new (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient(config),
+    s3: () => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client(config),
+    ssm: () => new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(config),
+    fis: () => new (require('@aws-sdk/client-fis') as typeof import('@aws-sdk/client-fis')).FisClient(config),
+    dynamodb: () =>
+      new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(
+        config,
+      ),
+  });
+}
+
+function preflightExtraClients(region: string | undefined): PreflightExtraClients {
+  return lazily<PreflightExtraClients>({
+    scheduler: () =>
+      new (
+        require('@aws-sdk/client-scheduler') as typeof import('@aws-sdk/client-scheduler')
+      ).SchedulerClient({
+        region,
+      }),
+    iam: () =>
+      new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient({ region }),
+    serviceQuotas: () =>
+      new (
+        require('@aws-sdk/client-service-quotas') as typeof import('@aws-sdk/client-service-quotas')
+      ).ServiceQuotasClient({ region }),
+  });
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** An object whose properties are built by their factories on first read, then kept. */
+function lazily<T extends object>(factories: { readonly [K in keyof T]: () => T[K] }): T {
+  const built = {} as T;
+  for (const key of Object.keys(factories) as (keyof T)[]) {
+    let value: T[typeof key] | undefined;
+    Object.defineProperty(built, key, { enumerable: true, get: () => (value ??= factories[key]()) });
+  }
+  return built;
 }
 
 // `chaos-cadence history | head`: the reader went away; stop quietly instead of a stack trace.
@@ -62,11 +90,7 @@ main(process.argv.slice(2), {
   },
   preflightClients: (region) => ({
     aws: createClients(region),
-    extra: {
-      scheduler: new SchedulerClient({ region }),
-      iam: new IAMClient({ region }),
-      serviceQuotas: new ServiceQuotasClient({ region }),
-    },
+    extra: preflightExtraClients(region),
   }),
   now: () => new Date(),
   sleep: (milliseconds) => sleep(milliseconds),

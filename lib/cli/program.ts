@@ -1,12 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { haltCommand, resumeCommand } from './commands/halt';
-import { historyCommand, parseLimit } from './commands/history';
-import { preflightCommand } from './commands/preflight';
-import { parseExperimentList, rehearseCommand } from './commands/rehearse';
-import { runCommand } from './commands/run';
+import { parseExperimentList, parseLimit } from './arguments';
 import { outcomeExitTable } from './commands/run-exit-codes';
-import { statusCommand } from './commands/status';
-import { validateCommand } from './commands/validate';
 import { DEFAULT_STACK_NAME, type CliContext, type StackOptions } from './context';
 import { ExitCode, UsageError, reportError, type ExitCodeValue } from './errors';
 import { eprintln } from './io';
@@ -40,7 +34,9 @@ function limitArgument(text: string): number {
 }
 
 /**
- * Builds the `chaos-cadence` program. Each action stores its command's exit code through `setExitCode`;
+ * Builds the `chaos-cadence` program. Each command's module is loaded when the command runs, so that
+ * `--help` and bad usage answer at once instead of loading the AWS SDK and the rehearsal engine first.
+ * Each action stores its command's exit code through `setExitCode`;
  * commander never exits the process (`exitOverride`) and writes through the context's io.
  */
 export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeValue) => void): Command {
@@ -92,7 +88,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
         json: boolean;
       }) => {
         setExitCode(
-          await rehearseCommand(
+          await (
+            await import('./commands/rehearse')
+          ).rehearseCommand(
             {
               ...(options.config !== undefined ? { config: options.config } : {}),
               ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
@@ -112,7 +110,8 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
     .command('validate')
     .description('check the config offline; summarize the experiments and the next 6 runs of each cadence')
     .option('--config <file>', 'config file (default: CHAOS_CADENCE_CONFIG or ./chaos-cadence.config.yaml)')
-    .action((options: { config?: string }) => {
+    .action(async (options: { config?: string }) => {
+      const { validateCommand } = await import('./commands/validate');
       setExitCode(validateCommand(options.config !== undefined ? { config: options.config } : {}, context));
     });
 
@@ -129,7 +128,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       options: { dryRun: boolean; wait: boolean; stack: string; region?: string },
     ) => {
       setExitCode(
-        await runCommand(
+        await (
+          await import('./commands/run')
+        ).runCommand(
           { ...stackOptions(options), experiments, dryRun: options.dryRun, wait: options.wait },
           context,
         ),
@@ -142,6 +143,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       .command('status')
       .description('the kill switch, and the run in progress (if any) with its current state'),
   ).action(async (options: { stack: string; region?: string }) => {
+    const { statusCommand } = await import('./commands/status');
     setExitCode(await statusCommand(stackOptions(options), context));
   });
 
@@ -176,7 +178,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       region?: string;
     }) => {
       setExitCode(
-        await historyCommand(
+        await (
+          await import('./commands/history')
+        ).historyCommand(
           {
             ...stackOptions(options),
             ...(options.limit !== undefined ? { limit: options.limit } : {}),
@@ -215,7 +219,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       },
     ) => {
       setExitCode(
-        await preflightCommand(
+        await (
+          await import('./commands/preflight')
+        ).preflightCommand(
           {
             ...stackOptions(options),
             experiments,
@@ -242,7 +248,9 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
       ),
   ).action(async (options: { reason?: string; fisSafetyLever: boolean; stack: string; region?: string }) => {
     setExitCode(
-      await haltCommand(
+      await (
+        await import('./commands/halt')
+      ).haltCommand(
         {
           ...stackOptions(options),
           fisSafetyLever: options.fisSafetyLever,
@@ -256,6 +264,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: ExitCodeVa
   withStackOptions(
     program.command('resume').description('turn the kill switch off: runs go ahead on their cadence again'),
   ).action(async (options: { stack: string; region?: string }) => {
+    const { resumeCommand } = await import('./commands/halt');
     setExitCode(await resumeCommand(stackOptions(options), context));
   });
 

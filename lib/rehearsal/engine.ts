@@ -638,6 +638,24 @@ function endOf(failure: unknown): ExecutionEnd {
   };
 }
 
+/** The definitions asl-validator passed in this process, as JSON. */
+const validDefinitions = new Set<string>();
+
+/**
+ * The state machine of a definition. aws-local-stepfunctions validates a definition with asl-validator
+ * each time it builds a machine (a new ajv instance compiling the ASL schemas, about 0.1 s): the same
+ * definition is validated once per process.
+ */
+function stateMachineOf(definition: unknown): StateMachine {
+  const json = JSON.stringify(definition);
+  const validated = validDefinitions.has(json);
+  const machine = new StateMachine(definition as never, {
+    validationOptions: validated ? { noValidate: true } : { checkArn: false, checkPaths: true },
+  });
+  validDefinitions.add(json);
+  return machine;
+}
+
 /**
  * Runs the definition with aws-local-stepfunctions on the virtual clock, until it ends and its event
  * log is read. A stalled run (nothing scheduled, no I/O) is aborted and rethrown.
@@ -650,9 +668,7 @@ async function executeWorkflow(
   recorder: ProgressRecorder,
 ): Promise<ExecutionEnd> {
   const { clock, account } = world;
-  const machine = new StateMachine(plan.definition as never, {
-    validationOptions: { checkArn: false, checkPaths: true },
-  });
+  const machine = stateMachineOf(plan.definition);
   const execution = machine.run(plan.input as never, {
     overrides: { taskResourceLocalHandlers: tasks.handlers as never },
     context: {
@@ -802,6 +818,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   } finally {
     virtualSeconds = world.clock.elapsedSeconds();
     world.clock.uninstall();
+    // An enabled AsyncLocalStorage stays on every promise of the process (Node's async hooks) until it
+    // is disabled: left on, each rehearsal would slow every later one in the same process.
+    world.callers.disable();
   }
 
   const { account } = world;

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatProgress, parseExperimentList } from '../../lib/cli/commands/rehearse';
+import { parseExperimentList } from '../../lib/cli/arguments';
+import { formatProgress } from '../../lib/cli/commands/rehearse';
 import { PACKAGE_ROOT, runCli, testCli } from './helpers';
 
 function tempDir(): string {

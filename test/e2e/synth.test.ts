@@ -26,9 +26,23 @@ describe('cdk synth', () => {
     await run(cdk, ['synth', '--quiet', '--output', out], { cwd: root, env: offlineEnv(), timeout: 240_000 });
 
     const template = JSON.parse(readFileSync(join(out, 'ChaosCadence.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string }>;
+      Resources: Record<
+        string,
+        { Type: string; Properties: { Code?: { S3Key?: string }; Handler?: string } }
+      >;
     };
     expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
+    // Every function was bundled by local esbuild into its own asset: a zip on S3 whose folder in
+    // cdk.out holds the index.js its handler names (no Docker, no inline code).
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(10); // the eight workflow functions, publish-results, preflight
+    for (const fn of functions) {
+      const { Code, Handler } = fn.Properties;
+      expect(Code?.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
+      expect(Handler).toBe('index.handler');
+      const bundle = join(out, `asset.${Code!.S3Key!.replace(/\.zip$/, '')}`, 'index.js');
+      expect(readFileSync(bundle, 'utf8').length).toBeGreaterThan(1000);
+    }
     // aws-cdk-lib's CloudFormation schema validation ran over the template and found nothing.
     const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as {
       pluginReports: { pluginName: string; violations: { ruleName: string; description: string }[] }[];

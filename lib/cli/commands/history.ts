@@ -9,6 +9,7 @@ import type { RunJournal } from '../../../lambdas/shared/types';
 import { cadencePeriods } from '../../cadence/period';
 import { loadConfig } from '../../config/load';
 import { renderHistoryHtml } from '../../history/page';
+import { MAX_HISTORY_LIMIT } from '../arguments';
 import type { CliContext, StackOptions } from '../context';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../errors';
 import { eprintln, formatSeconds, formatTable, outcomeStyle, paint, println } from '../io';
@@ -51,20 +52,8 @@ export function readJournalFolder(dir: string, depth = 0): FolderJournal[] {
   return found;
 }
 
-/** Largest `--limit` accepted (each run is one GetObject). */
-export const MAX_HISTORY_LIMIT = 500;
-
 /** Journal keys live under `runs/<yyyy>/<mm>/`. */
 const JOURNAL_PREFIX = 'runs/';
-
-/** Parses `--limit`: a whole number from 1 to {@link MAX_HISTORY_LIMIT}. @throws UsageError */
-export function parseLimit(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_HISTORY_LIMIT) {
-    throw new UsageError(`--limit must be a whole number from 1 to ${MAX_HISTORY_LIMIT} (got "${text}")`);
-  }
-  return value;
-}
 
 /** Sub-folders (`CommonPrefixes`) of a prefix, every page. */
 async function listFolders(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {

@@ -8,6 +8,7 @@ import {
   type RehearsalResult,
 } from '../../rehearsal/engine';
 import { loadScenario } from '../../rehearsal/scenario';
+import { parseAt } from '../arguments';
 import type { CliContext } from '../context';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../errors';
 import { formatOffset, formatSeconds, paint, println, type CliIo } from '../io';
@@ -33,23 +34,6 @@ export interface RehearseOptions {
 
 /** The scenario used when `--scenario` is not given, relative to the package root. */
 export const DEFAULT_SCENARIO = join('scenarios', 'healthy.yaml');
-
-/** Parses `--experiments a,b`: names separated by commas, blanks dropped. */
-export function parseExperimentList(text: string): string[] {
-  return text
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-}
-
-/** Parses `--at`: an ISO 8601 date-time. @throws UsageError */
-export function parseAt(text: string): Date {
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`--at must be an ISO 8601 date-time such as 2026-12-01T10:00:00Z (got "${text}")`);
-  }
-  return date;
-}
 
 /** One progress line: `+  0:15  PollStopConditions     continue: alarm sock-shop-5xx OK`. */
 export function formatProgress(io: Pick<CliIo, 'color'>, line: ProgressLine): string {

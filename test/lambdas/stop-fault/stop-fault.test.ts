@@ -114,10 +114,16 @@ describe('stopFault (FIS)', () => {
       .resolvesOnce({ experiment: { id: 'EXP1', state: { status: 'running' } } })
       .resolves({ experiment: { id: 'EXP1', state: { status: 'completed' } } });
     mocks.fis.on(StopExperimentCommand).rejects(error);
+    // The first confirmation read still sees it running: the second comes a confirm interval later.
+    jest.useFakeTimers({ now: T0 });
+    try {
+      const pending = stopFault(input, mocks.runtime);
+      await jest.advanceTimersByTimeAsync(CONFIRM_INTERVAL_SECONDS * 1000);
 
-    const result = await stopFault(input, mocks.runtime);
-
-    expect(result.confirmedState).toBe('completed');
+      await expect(pending).resolves.toMatchObject({ confirmedState: 'completed' });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('succeeds when the experiment is still stopping after the confirmation reads', async () => {
