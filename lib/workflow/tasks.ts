@@ -5,7 +5,7 @@ import { ERROR_NAMES } from '../../lambdas/shared/error-names';
  * the Lambda function behind it, that function's timeout, the state's own timeout, its Retry policy
  * (and so the errors it retries) and the pure core it runs. The construct builds the functions from
  * {@link WORKFLOW_FUNCTIONS} and {@link EVENT_FUNCTIONS}, the local handlers and the rehearsal's
- * progress lines come from {@link TASKS}, and test/workflow/task-table.test.ts checks that every Task
+ * progress lines come from {@link TASKS}, and test/workflow/task-table.cases.ts checks that every Task
  * of the ASL file says what this table says.
  */
 

@@ -23,6 +23,7 @@ const SECONDS = {
   'test/stack/iam-preflight.test.ts': 6,
   'test/stack/iam-breaks.test.ts': 6,
   'test/rehearsal/account.test.ts': 5,
+  'test/workflow.test.ts': 40,
 };
 
 class SlowFirstSequencer extends Sequencer {
