@@ -44,7 +44,7 @@ export interface HeadsUpProps {
  * schedule fires daily, or hourly when DST makes it necessary, and the function looks ahead), invoking
  * the Preflight function with `{ group, scheduledTime, manifest }`. The function runs the read-only
  * preflight and emails the heads-up card to the results topic. Its role may read what the checks of
- * this deployment read, on the resources they read (test/stack/iam-preflight.test.ts evaluates every
+ * this deployment read, on the resources they read (test/stack/iam-preflight.cases.ts evaluates every
  * call of offline preflights against it, and finds no grant unused), and publish to the topic.
  */
 export class HeadsUp extends Construct {

@@ -13,17 +13,14 @@ const Sequencer = require('@jest/test-sequencer').default;
 const SECONDS = {
   'test/e2e/synth.test.ts': 38,
   'test/rehearsal/scenarios.test.ts': 14,
-  'test/stack/iam-covers-calls.test.ts': 13,
   'test/e2e/report-browser.test.ts': 12,
   'test/rehearsal/service-models.test.ts': 12,
-  'test/stack/chaos-cadence-stack.test.ts': 8,
   'test/cadence/heads-up.test.ts': 8,
   'test/e2e/history-browser.test.ts': 7,
-  'test/stack/preflight-run-calls.test.ts': 6,
-  'test/stack/iam-preflight.test.ts': 6,
-  'test/stack/iam-breaks.test.ts': 6,
   'test/rehearsal/account.test.ts': 5,
   'test/workflow.test.ts': 40,
+  'test/stack.test.ts': 35,
+  'test/constructs.test.ts': 12,
 };
 
 class SlowFirstSequencer extends Sequencer {
