@@ -38,7 +38,7 @@ export function findLambdaEntries(root: string): LambdaEntry[] {
 
 /** Sizes of one function's bundle. */
 export interface BundleSizes {
-  /** As deployed: minified, SDK external (the runtime provides it). */
+  /** As deployed: minified, the SDK external where the function leaves it to the runtime. */
   readonly deployedBytes: number;
   /** Minified with the SDK bundled too: what a self-contained bundle would weigh. */
   readonly selfContainedBytes: number;
@@ -48,8 +48,15 @@ export interface BundleSizes {
   readonly outfile: string;
 }
 
-/** Bundles one entry twice with the esbuild API (deployed and self-contained) and measures them. */
-export async function bundleLambda(entry: LambdaEntry, outDir: string): Promise<BundleSizes> {
+/**
+ * Bundles one entry twice with the esbuild API (as deployed, leaving `externals` to the runtime, and
+ * self-contained) and measures them.
+ */
+export async function bundleLambda(
+  entry: LambdaEntry,
+  outDir: string,
+  externals: readonly string[] = DEPLOYED_EXTERNALS,
+): Promise<BundleSizes> {
   const common = {
     entryPoints: [entry.file],
     bundle: true,
@@ -63,7 +70,7 @@ export async function bundleLambda(entry: LambdaEntry, outDir: string): Promise<
   const dir = join(outDir, entry.name.replace(/\//g, '__'));
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'index.js');
-  await build({ ...common, outfile, sourcemap: true, external: [...DEPLOYED_EXTERNALS] });
+  await build({ ...common, outfile, sourcemap: true, external: [...externals] });
   const selfContained = join(dir, 'self-contained.js');
   await build({ ...common, outfile: selfContained });
   return {

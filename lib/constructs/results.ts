@@ -89,6 +89,14 @@ const DEFAULTS = {
 } as const;
 
 /**
+ * The packages publish-results leaves out of its bundle: none. It ships its own AWS SDK (the S3 presigner
+ * included) instead of the runtime's, so the report link and the email are built by the SDK it was tested
+ * with. (The workflow's functions leave `@aws-sdk/*` and `@smithy/*` to the runtime, NodejsFunction's default.)
+ * `npm run bench` measures its bundle and cold start this way too.
+ */
+export const PUBLISH_RESULTS_EXTERNAL_MODULES: readonly string[] = [];
+
+/**
  * The results of every run: a KMS key, the versioned results bucket (journals under `runs/`, HTML
  * reports under `reports/`), its access-log bucket, the encrypted notification topic with one email
  * subscription per configured address, and the publish-results function the workflow calls last.
@@ -190,7 +198,7 @@ export class Results extends Construct implements IResults {
         keepNames: true,
         sourceMap: false,
         target: 'node22',
-        externalModules: [],
+        externalModules: [...PUBLISH_RESULTS_EXTERNAL_MODULES],
       },
     });
 
