@@ -21,6 +21,7 @@ import { HISTORY_EVENT_LIMIT } from './history-model';
 import { benchEvents } from './lambda-events';
 import {
   DEPLOYED_EXTERNALS,
+  type DeployedBundling,
   SHARED_CLIENT_PACKAGES,
   bundleLambda,
   findLambdaEntries,
@@ -42,7 +43,7 @@ import {
 } from './rehearsal';
 import { maxProbes, measurePayload, neverRecovers, wideConfig } from './payloads';
 import { PAYLOAD_BUDGET_BYTES } from '../lib/workflow/payload-budget';
-import { PUBLISH_RESULTS_EXTERNAL_MODULES } from '../lib/constructs/results';
+import { PUBLISH_RESULTS_BUNDLING } from '../lib/constructs/results';
 import { Report } from './report';
 import { round } from './stats';
 
@@ -88,9 +89,15 @@ const ROOT = resolve(__dirname, '..');
 const SCENARIOS = join(ROOT, 'scenarios');
 const POLL_INTERVALS = [5, 15, 60] as const;
 
-/** What a function's deployed bundle leaves to the Lambda runtime (lib/constructs/ decides). */
-function externalsOf(name: string): readonly string[] {
-  return name === 'publish-results' ? PUBLISH_RESULTS_EXTERNAL_MODULES : DEPLOYED_EXTERNALS;
+/** How a function is bundled as deployed (lib/constructs/ decides): what it leaves to the runtime, its map. */
+function bundlingOf(name: string): DeployedBundling {
+  return name === 'publish-results'
+    ? {
+        externals: PUBLISH_RESULTS_BUNDLING.externalModules,
+        sourceMap: PUBLISH_RESULTS_BUNDLING.sourceMap,
+        keepNames: PUBLISH_RESULTS_BUNDLING.keepNames,
+      }
+    : { externals: DEPLOYED_EXTERNALS, sourceMap: true, keepNames: false };
 }
 
 function log(text: string): void {
@@ -128,14 +135,14 @@ async function lambdaFigures(
     const failures: string[] = [];
     for (const entry of entries) {
       log(`bundling and cold-starting ${entry.name} (${runs}x)`);
-      const sizes = await bundleLambda(entry, join(workDir, 'bundles'), externalsOf(entry.name));
+      const sizes = await bundleLambda(entry, join(workDir, 'bundles'), bundlingOf(entry.name));
       const event = events[entry.name];
       report.add({
         name: `bundle.${entry.name}`,
         value: round(sizes.deployedBytes / 1024),
         unit: 'KB',
         target: { max: 300, label: '<= 300 KB' },
-        note: `+ ${round(sizes.mapBytes / 1024)} KB source map; self-contained (SDK bundled too): ${round(sizes.selfContainedBytes / 1024)} KB`,
+        note: `${sizes.mapBytes > 0 ? `+ ${round(sizes.mapBytes / 1024)} KB source map` : 'no source map'}; self-contained (SDK bundled too): ${round(sizes.selfContainedBytes / 1024)} KB`,
       });
       if (event === undefined) {
         report.note(
@@ -191,7 +198,7 @@ async function lambdaFigures(
     report.note(
       'bundle = as deployed by NodejsFunction for NODEJS_22_X: @aws-sdk/* is external by default, and @smithy/* too because ' +
         'cdk.json enables @aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages; publish-results sets externalModules to ' +
-        `[${PUBLISH_RESULTS_EXTERNAL_MODULES.join(', ')}] (PUBLISH_RESULTS_EXTERNAL_MODULES): its deployed bundle carries its own SDK.`,
+        `[${PUBLISH_RESULTS_BUNDLING.externalModules.join(', ')}] and no source map (PUBLISH_RESULTS_BUNDLING): its deployed bundle carries its own SDK.`,
     );
     if (failures.length > 0)
       report.note(`handlers that threw during cold init (still timed): ${failures.join('; ')}`);

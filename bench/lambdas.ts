@@ -36,13 +36,21 @@ export function findLambdaEntries(root: string): LambdaEntry[] {
   return entries;
 }
 
+/** How a function is bundled as deployed. */
+export interface DeployedBundling {
+  /** What it leaves to the Lambda runtime. */
+  readonly externals: readonly string[];
+  readonly sourceMap: boolean;
+  readonly keepNames: boolean;
+}
+
 /** Sizes of one function's bundle. */
 export interface BundleSizes {
   /** As deployed: minified, the SDK external where the function leaves it to the runtime. */
   readonly deployedBytes: number;
   /** Minified with the SDK bundled too: what a self-contained bundle would weigh. */
   readonly selfContainedBytes: number;
-  /** The source map deployed next to it. */
+  /** The source map deployed next to it (0: none). */
   readonly mapBytes: number;
   /** The deployed bundle file. */
   readonly outfile: string;
@@ -55,7 +63,7 @@ export interface BundleSizes {
 export async function bundleLambda(
   entry: LambdaEntry,
   outDir: string,
-  externals: readonly string[] = DEPLOYED_EXTERNALS,
+  deployed: DeployedBundling,
 ): Promise<BundleSizes> {
   const common = {
     entryPoints: [entry.file],
@@ -70,13 +78,19 @@ export async function bundleLambda(
   const dir = join(outDir, entry.name.replace(/\//g, '__'));
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'index.js');
-  await build({ ...common, outfile, sourcemap: true, external: [...externals] });
+  await build({
+    ...common,
+    outfile,
+    sourcemap: deployed.sourceMap,
+    keepNames: deployed.keepNames,
+    external: [...deployed.externals],
+  });
   const selfContained = join(dir, 'self-contained.js');
   await build({ ...common, outfile: selfContained });
   return {
     deployedBytes: statSync(outfile).size,
     selfContainedBytes: statSync(selfContained).size,
-    mapBytes: statSync(`${outfile}.map`).size,
+    mapBytes: deployed.sourceMap ? statSync(`${outfile}.map`).size : 0,
     outfile,
   };
 }

@@ -89,12 +89,17 @@ const DEFAULTS = {
 } as const;
 
 /**
- * The packages publish-results leaves out of its bundle: none. It ships its own AWS SDK (the S3 presigner
- * included) instead of the runtime's, so the report link and the email are built by the SDK it was tested
- * with. (The workflow's functions leave `@aws-sdk/*` and `@smithy/*` to the runtime, NodejsFunction's default.)
- * `npm run bench` measures its bundle and cold start this way too.
+ * How publish-results is bundled (one source for the construct and `npm run bench`). It leaves nothing to
+ * the runtime: it ships its own AWS SDK (the S3 presigner included) instead of the runtime's, so the report
+ * link and the email are built by the SDK it was tested with; the workflow's functions leave `@aws-sdk/*`
+ * and `@smithy/*` to the runtime, NodejsFunction's default. No source map: its errors are logged by name.
  */
-export const PUBLISH_RESULTS_EXTERNAL_MODULES: readonly string[] = [];
+export const PUBLISH_RESULTS_BUNDLING = {
+  externalModules: [] as readonly string[],
+  minify: true,
+  keepNames: true,
+  sourceMap: false,
+} as const;
 
 /**
  * The results of every run: a KMS key, the versioned results bucket (journals under `runs/`, HTML
@@ -194,11 +199,11 @@ export class Results extends Construct implements IResults {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.CJS,
-        minify: true,
-        keepNames: true,
-        sourceMap: false,
+        minify: PUBLISH_RESULTS_BUNDLING.minify,
+        keepNames: PUBLISH_RESULTS_BUNDLING.keepNames,
+        sourceMap: PUBLISH_RESULTS_BUNDLING.sourceMap,
         target: 'node22',
-        externalModules: [...PUBLISH_RESULTS_EXTERNAL_MODULES],
+        externalModules: [...PUBLISH_RESULTS_BUNDLING.externalModules],
       },
     });
 
