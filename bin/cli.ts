@@ -6,7 +6,7 @@ import '../lib/util/polyfills';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClients } from '../lambdas/shared/clients';
+import { createClients, lazily } from '../lambdas/shared/clients';
 import type { PreflightExtraClients } from '../lambdas/preflight/report';
 import type { CliClients } from '../lib/cli/context';
 import { colorAllowed } from '../lib/cli/io';
@@ -18,50 +18,42 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /* eslint-disable @typescript-eslint/no-require-imports -- each SDK package is loaded when its client is
    first used: `--help`, bad usage and `validate` load none, and each command only the ones it calls. */
 function realClients(region: string | undefined): CliClients {
-  const config = region ? { region } : {};
-  return lazily<CliClients>({
-    cloudFormation: () =>
-      new (
-        require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')
-      ).CloudFormationClient(config),
-    sfn: () => new (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient(config),
-    s3: () => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client(config),
-    ssm: () => new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(config),
-    fis: () => new (require('@aws-sdk/client-fis') as typeof import('@aws-sdk/client-fis')).FisClient(config),
-    dynamodb: () =>
-      new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(
-        config,
-      ),
-  });
+  return lazily<CliClients, { region?: string }>(
+    {
+      cloudFormation: (c) =>
+        new (
+          require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')
+        ).CloudFormationClient(c),
+      sfn: (c) => new (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient(c),
+      s3: (c) => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client(c),
+      ssm: (c) => new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(c),
+      fis: (c) => new (require('@aws-sdk/client-fis') as typeof import('@aws-sdk/client-fis')).FisClient(c),
+      dynamodb: (c) =>
+        new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(
+          c,
+        ),
+    },
+    region ? { region } : {},
+  );
 }
 
 function preflightExtraClients(region: string | undefined): PreflightExtraClients {
-  return lazily<PreflightExtraClients>({
-    scheduler: () =>
-      new (
-        require('@aws-sdk/client-scheduler') as typeof import('@aws-sdk/client-scheduler')
-      ).SchedulerClient({
-        region,
-      }),
-    iam: () =>
-      new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient({ region }),
-    serviceQuotas: () =>
-      new (
-        require('@aws-sdk/client-service-quotas') as typeof import('@aws-sdk/client-service-quotas')
-      ).ServiceQuotasClient({ region }),
-  });
+  return lazily<PreflightExtraClients, { region: string | undefined }>(
+    {
+      scheduler: (c) =>
+        new (
+          require('@aws-sdk/client-scheduler') as typeof import('@aws-sdk/client-scheduler')
+        ).SchedulerClient(c),
+      iam: (c) => new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(c),
+      serviceQuotas: (c) =>
+        new (
+          require('@aws-sdk/client-service-quotas') as typeof import('@aws-sdk/client-service-quotas')
+        ).ServiceQuotasClient(c),
+    },
+    { region },
+  );
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-/** An object whose properties are built by their factories on first read, then kept. */
-function lazily<T extends object>(factories: { readonly [K in keyof T]: () => T[K] }): T {
-  const built = {} as T;
-  for (const key of Object.keys(factories) as (keyof T)[]) {
-    let value: T[typeof key] | undefined;
-    Object.defineProperty(built, key, { enumerable: true, get: () => (value ??= factories[key]()) });
-  }
-  return built;
-}
 
 // `chaos-cadence history | head`: the reader went away; stop quietly instead of a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

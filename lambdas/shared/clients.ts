@@ -40,15 +40,23 @@ export function createClients(region?: string): AwsClients {
     maxAttempts: 4,
     retryMode: 'adaptive',
   };
-  const clients = {} as AwsClients;
-  for (const key of Object.keys(FACTORIES) as (keyof AwsClients)[]) {
-    let client: NonNullable<AwsClients[typeof key]> | undefined;
-    Object.defineProperty(clients, key, {
-      enumerable: true,
-      get: () => (client ??= FACTORIES[key](config)),
-    });
+  return lazily<AwsClients, ClientConfig>(FACTORIES, config);
+}
+
+/**
+ * An object whose every property is built by its factory (given `arg`) on first read, then kept: SDK
+ * clients whose packages load only when a client is first used.
+ */
+export function lazily<T extends object, A>(
+  factories: { readonly [K in keyof T]-?: (arg: A) => T[K] },
+  arg: A,
+): T {
+  const built = {} as T;
+  for (const key of Object.keys(factories) as (keyof T)[]) {
+    let value: T[typeof key] | undefined;
+    Object.defineProperty(built, key, { enumerable: true, get: () => (value ??= factories[key](arg)) });
   }
-  return clients;
+  return built;
 }
 
 let cached: Runtime | undefined;
